@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+package io.jwg.tun;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A layer-3 tunnel device carrying raw IPv4/IPv6 packets (no packet-information header), the seam
+ * between the WireGuard device and the operating system (wireguard-go's {@code tun.Device}).
+ *
+ * <p>I/O is in batches so that a later implementation with offloads (IFF_VNET_HDR, TSO/GRO) can
+ * hand over many packets per call without changing callers; implementations without offloads move
+ * one packet per call. Every packet starts at a caller-chosen {@code offset} in its buffer, so the
+ * caller keeps headroom in front of it (the WireGuard transport header) and encrypts in place.
+ * Buffers are borrowed for the duration of the call; positions and limits are not used on read
+ * and are described below for write.
+ *
+ * <p>{@link #read} is called by one thread at a time, {@link #write} by one thread at a time; a
+ * read and a write may run concurrently. {@link #close} may be called from any thread and makes a
+ * blocked {@code read} return by throwing {@link TunClosedException}.
+ */
+public interface Tun extends Closeable {
+
+    /** The interface name, as the kernel assigned it. */
+    String name();
+
+    /** The interface MTU as last known (the user may change it at any time). */
+    int mtu();
+
+    /** Largest number of packets a single {@link #read} may return. */
+    int batchSize();
+
+    /**
+     * Blocks until at least one packet is available, then reads up to {@code bufs.length} packets.
+     * Packet {@code i} is written to {@code bufs[i]} starting at absolute index {@code offset};
+     * its length goes to {@code sizes[i]}.
+     *
+     * @return the number of packets read, at least 1
+     * @throws TunClosedException when the device was closed or deleted (e.g. {@code ip link del})
+     */
+    int read(ByteBuffer[] bufs, int[] sizes, int offset) throws IOException;
+
+    /**
+     * Writes {@code count} packets; packet {@code i} is {@code bufs[i]} from absolute index
+     * {@code offset} to its limit. A packet the system refuses is dropped and counted, not thrown.
+     *
+     * @throws TunClosedException when the device was closed or deleted
+     */
+    void write(ByteBuffer[] bufs, int count, int offset) throws IOException;
+
+    /** Closes the device; idempotent. */
+    @Override
+    void close();
+}
