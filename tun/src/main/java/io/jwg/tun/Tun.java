@@ -42,12 +42,12 @@ public interface Tun extends Closeable {
     int read(ByteBuffer[] bufs, int[] sizes, int offset) throws IOException;
 
     /**
-     * Writes {@code count} packets; packet {@code i} is {@code bufs[i]} from absolute index
-     * {@code offset} to its limit. A packet the system refuses is dropped and counted, not thrown.
+     * Writes {@code count} packets; packet {@code i} is {@code bufs[i][offs[i], offs[i]+lens[i])}.
+     * A packet the system refuses is dropped and counted, not thrown.
      *
      * @throws TunClosedException when the device was closed or deleted
      */
-    void write(ByteBuffer[] bufs, int count, int offset) throws IOException;
+    void write(ByteBuffer[] bufs, int[] offs, int[] lens, int count) throws IOException;
 
     /** Closes the device; idempotent. */
     @Override

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+package io.jwg.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LazyTimerTest {
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final AtomicInteger fired = new AtomicInteger();
+    private final LazyTimer timer = new LazyTimer(clock, scheduler, fired::incrementAndGet);
+
+    @Test
+    void firesOnceAtTheDeadline() {
+        timer.mod(Duration.ofSeconds(5).toNanos());
+        assertTrue(timer.pending());
+        scheduler.advance(Duration.ofMillis(4999));
+        assertEquals(0, fired.get());
+        scheduler.advance(Duration.ofMillis(1));
+        assertEquals(1, fired.get());
+        assertFalse(timer.pending());
+        scheduler.advance(Duration.ofSeconds(60));
+        assertEquals(1, fired.get());
+    }
+
+    @Test
+    void reArmingPushesTheDeadlineWithoutExtraFirings() {
+        timer.mod(Duration.ofSeconds(5).toNanos());
+        for (int i = 0; i < 100; i++) {
+            scheduler.advance(Duration.ofSeconds(1));
+            timer.mod(Duration.ofSeconds(5).toNanos());
+        }
+        assertEquals(0, fired.get());
+        assertTrue(scheduler.pendingTasks() <= 2, "re-arming does not pile up tasks");
+        scheduler.advance(Duration.ofSeconds(5));
+        assertEquals(1, fired.get());
+    }
+
+    @Test
+    void anEarlierDeadlineWins() {
+        timer.mod(Duration.ofSeconds(10).toNanos());
+        timer.mod(Duration.ofSeconds(2).toNanos());
+        scheduler.advance(Duration.ofSeconds(2));
+        assertEquals(1, fired.get());
+        scheduler.advance(Duration.ofSeconds(10));
+        assertEquals(1, fired.get());
+    }
+
+    @Test
+    void delAndStopCancel() {
+        timer.mod(Duration.ofSeconds(1).toNanos());
+        timer.del();
+        scheduler.advance(Duration.ofSeconds(2));
+        assertEquals(0, fired.get());
+        timer.stop();
+        timer.mod(Duration.ofSeconds(1).toNanos());
+        scheduler.advance(Duration.ofSeconds(2));
+        assertEquals(0, fired.get());
+        assertFalse(timer.pending());
+    }
+}
