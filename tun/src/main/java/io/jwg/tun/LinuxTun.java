@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+package io.jwg.tun;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.util.function.LongSupplier;
+
+/**
+ * A Linux TUN interface ({@code /dev/net/tun}, Documentation/networking/tuntap.rst) carrying bare
+ * IP packets ({@code IFF_TUN | IFF_NO_PI}), the way wireguard-go's {@code tun.CreateTUN} does.
+ *
+ * <p>{@link #create} opens the clone device, asks for the interface with {@code TUNSETIFF} (the
+ * name may be a pattern such as {@code "jwg%d"}; {@link #name()} is what the kernel chose) and sets
+ * its MTU. It does not bring the link up: wg-quick does {@code ip link set up} itself. The interface
+ * lives as long as this object is open; closing it (or the process dying) deletes it, unless an
+ * administrator made it persistent beforehand ({@code ip tuntap add mode tun NAME}): then create
+ * attaches to it and close leaves it in place.
+ *
+ * <p>The file descriptor is non-blocking. {@link #read} tries {@code read(2)} first and only on
+ * {@code EAGAIN} sleeps in {@code poll(2)} on the TUN descriptor and an eventfd; {@link #close}
+ * signals that eventfd, which is how a reader blocked in the kernel is released. Packets move
+ * straight between the kernel and the caller's direct buffers (heap buffers go through a private
+ * copy); nothing is allocated per packet.
+ *
+ * <p>Lifecycle, as wireguard-go does it: when the interface is deleted from under us
+ * ({@code ip link del NAME}) the kernel detaches the descriptor and answers {@code EBADFD}; read and
+ * write then throw {@link TunClosedException}, which tells the daemon to exit. Moving the interface
+ * to another network namespace ({@code ip link set NAME netns X}) keeps the descriptor working.
+ *
+ * <p>Thread-safety: as {@link Tun} describes (one reader, one writer, concurrently; {@link #mtu()}
+ * and {@link #close()} from any thread). A {@link DescriptorGuard} makes sure no descriptor is
+ * closed while an operation uses it, so a recycled descriptor number is never touched by mistake.
+ */
+public final class LinuxTun implements Tun {
+
+    /** The TUN clone device. */
+    static final String CLONE_DEVICE = "/dev/net/tun";
+
+    /** Longest interface name Linux accepts, in bytes (IFNAMSIZ minus the terminating NUL). */
+    public static final int MAX_NAME_BYTES = TunSetIff.MAX_NAME_BYTES;
+
+    /** MTU bounds of a Linux TUN interface (drivers/net/tun.c: MIN_MTU, MAX_MTU). */
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
+
+    /** How long {@link #mtu()} trusts its cached value before asking the kernel again. */
+    static final long MTU_REFRESH_NANOS = 1_000_000_000L;
+
+    /** Size of the bounce buffers used for heap buffers: the largest IP packet. */
+    private static final int MAX_PACKET_SIZE = 65535;
+
+    private final String name;
+    private final int ifindex;
+    private final int tunFd;
+    private final int wakeFd;
+    private final int sockFd;
+    private final LongSupplier nanoClock;
+
+    private final DescriptorGuard guard = new DescriptorGuard(this::closeDescriptors);
+
+    // Owned by the reading thread.
+    private final DirectAddresses readAddresses = new DirectAddresses();
+    private final ByteBuffer readBounce = ByteBuffer.allocateDirect(MAX_PACKET_SIZE);
+    private final long readBounceAddress = LibC.address(readBounce);
+    private final ByteBuffer pollFds =
+            ByteBuffer.allocateDirect(2 * LibC.POLLFD_SIZE).order(ByteOrder.nativeOrder());
+    private final long pollFdsAddress = LibC.address(pollFds);
+
+    // Owned by the writing thread.
+    private final DirectAddresses writeAddresses = new DirectAddresses();
+    private final ByteBuffer writeBounce = ByteBuffer.allocateDirect(MAX_PACKET_SIZE);
+    private final long writeBounceAddress = LibC.address(writeBounce);
+    private volatile long droppedWrites;
+    private volatile int lastWriteErrno;
+
+    // MTU cache: written under mtuIfreq's monitor, read without a lock.
+    private final Ifreq mtuIfreq = new Ifreq();
+    private volatile int mtu;
+    private volatile long mtuCheckedAt;
+
+    private LinuxTun(String name, int ifindex, int mtu, int tunFd, int wakeFd, int sockFd,
+                     LongSupplier nanoClock) {
+        this.name = name;
+        this.ifindex = ifindex;
+        this.mtu = mtu;
+        this.tunFd = tunFd;
+        this.wakeFd = wakeFd;
+        this.sockFd = sockFd;
+        this.nanoClock = nanoClock;
+        this.mtuCheckedAt = nanoClock.getAsLong();
+        pollFds.putInt(0, tunFd).putShort(LibC.POLLFD_EVENTS, LibC.POLLIN);
+        pollFds.putInt(LibC.POLLFD_SIZE, wakeFd)
+                .putShort(LibC.POLLFD_SIZE + LibC.POLLFD_EVENTS, LibC.POLLIN);
+    }
+
+    /**
+     * Creates the TUN interface {@code name} (or the first free name matching a pattern such as
+     * {@code "jwg%d"}; the empty name lets the kernel pick {@code tunN}) with the given MTU, left
+     * down.
+     *
+     * @throws IllegalArgumentException the name is longer than {@value #MAX_NAME_BYTES} bytes or
+     *         contains '/', ':' or whitespace, or the MTU is outside [68, 65535]
+     * @throws IOException with a message fit for the user when the kernel refuses, e.g. the name
+     *         is taken by another interface or process, or the process lacks CAP_NET_ADMIN
+     */
+    public static LinuxTun create(String name, int mtu) throws IOException {
+        return create(name, mtu, false, System::nanoTime);
+    }
+
+    /**
+     * As {@link #create(String, int)}, with the clock used by the MTU cache injected (tests) and
+     * the place for offloads.
+     *
+     * @param vnetHdr ask for {@code IFF_VNET_HDR}: every packet would then carry a
+     *        {@code struct virtio_net_hdr} in front, which is what TSO/GRO offloads
+     *        ({@code TUNSETOFFLOAD}) need to move 64 KiB segments per syscall, and
+     *        {@link #batchSize()} would grow. Not implemented yet: it must be {@code false}.
+     */
+    static LinuxTun create(String name, int mtu, boolean vnetHdr, LongSupplier nanoClock)
+            throws IOException {
+        byte[] nameBytes = TunSetIff.validName(name);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new IllegalArgumentException(
+                    "MTU " + mtu + " is outside the range a TUN interface accepts ["
+                            + MIN_MTU + ", " + MAX_MTU + "]");
+        }
+        if (vnetHdr) {
+            throw new UnsupportedOperationException("IFF_VNET_HDR offloads are not implemented");
+        }
+        if (!LibC.SUPPORTED) {
+            throw new IOException("TUN devices are supported on 64-bit Linux only (this is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        }
+        int tunFd = -1;
+        int sockFd = -1;
+        int wakeFd = -1;
+        try {
+            tunFd = openCloneDevice();
+            Ifreq ifr = TunSetIff.attach(tunFd, name, nameBytes);
+            String assigned = ifr.name();
+
+            sockFd = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            if (sockFd < 0) {
+                throw new IOException("cannot open a control socket for " + assigned + ": "
+                        + LibC.describe(LibC.errno()));
+            }
+            if (!ifr.intValue(mtu).ioctl(sockFd, LibC.SIOCSIFMTU)) {
+                throw new IOException("cannot set the MTU of " + assigned + " to " + mtu + ": "
+                        + LibC.describe(LibC.errno()));
+            }
+            if (!ifr.ioctl(sockFd, LibC.SIOCGIFINDEX)) {
+                throw new IOException("cannot find the index of " + assigned + ": "
+                        + LibC.describe(LibC.errno()));
+            }
+            int ifindex = ifr.intValue();
+
+            wakeFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+            if (wakeFd < 0) {
+                throw new IOException("cannot create an eventfd: " + LibC.describe(LibC.errno()));
+            }
+            LinuxTun tun = new LinuxTun(assigned, ifindex, mtu, tunFd, wakeFd, sockFd, nanoClock);
+            tunFd = sockFd = wakeFd = -1;
+            return tun;
+        } finally {
+            closeQuietly(wakeFd);
+            closeQuietly(sockFd);
+            closeQuietly(tunFd);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The MTU, asked from the kernel at most once per second. When the kernel cannot tell (the
+     * interface moved to another network namespace, where our name lookups cannot see it, or the
+     * device is closed), the last known value stays.
+     */
+    @Override
+    public int mtu() {
+        if (nanoClock.getAsLong() - mtuCheckedAt < MTU_REFRESH_NANOS) {
+            return mtu;
+        }
+        return refreshMtu();
+    }
+
+    @Override
+    public int batchSize() {
+        return 1;
+    }
+
+    /**
+     * Reads one packet into {@code bufs[0]} at {@code offset}; the room is the buffer's capacity
+     * minus {@code offset}, which must hold an MTU-sized packet.
+     */
+    @Override
+    public int read(ByteBuffer[] bufs, int[] sizes, int offset) throws IOException {
+        ByteBuffer buf = bufs[0];
+        int room = buf.capacity() - offset;
+        if (offset < 0 || room <= 0) {
+            throw new IllegalArgumentException("offset " + offset + " leaves no room in a buffer of "
+                    + buf.capacity() + " bytes");
+        }
+        if (buf.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        if (!guard.enter()) {
+            throw closed();
+        }
+        try {
+            boolean direct = buf.isDirect();
+            long target = direct ? readAddresses.of(buf) + offset : readBounceAddress;
+            int count = direct ? room : Math.min(room, MAX_PACKET_SIZE);
+            for (;;) {
+                long n = LibC.read(tunFd, target, count);
+                if (n >= 0) {
+                    if (!direct) {
+                        // Into the array itself: buf's limit must not cap the packet.
+                        readBounce.get(0, buf.array(), buf.arrayOffset() + offset, (int) n);
+                    }
+                    sizes[0] = (int) n;
+                    return 1;
+                }
+                int err = LibC.errno();
+                if (err == LibC.EAGAIN) {
+                    awaitReadable();
+                } else if (err != LibC.EINTR) {
+                    throw readFailure(err);
+                }
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Writes packets {@code bufs[0..count)}, each from {@code offset} to its limit. A packet the
+     * kernel refuses is dropped and counted ({@link #droppedWrites()}): {@code EINVAL} for a
+     * malformed packet, and {@code EIO} while the link is down (e.g. before {@code ip link set up},
+     * or for a moment while it moves between namespaces), which is no reason to stop the device.
+     */
+    @Override
+    public void write(ByteBuffer[] bufs, int count, int offset) throws IOException {
+        if (!guard.enter()) {
+            throw closed();
+        }
+        try {
+            for (int i = 0; i < count; i++) {
+                writeOne(bufs[i], offset);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void writeOne(ByteBuffer buf, int offset) throws TunClosedException {
+        int length = buf.limit() - offset;
+        if (offset < 0 || length <= 0 || (!buf.isDirect() && length > MAX_PACKET_SIZE)) {
+            dropWrite(LibC.EINVAL);
+            return;
+        }
+        long source;
+        if (buf.isDirect()) {
+            source = writeAddresses.of(buf) + offset;
+        } else {
+            writeBounce.put(0, buf, offset, length);
+            source = writeBounceAddress;
+        }
+        for (;;) {
+            if (LibC.write(tunFd, source, length) >= 0) {
+                return;
+            }
+            int err = LibC.errno();
+            if (err == LibC.EBADFD) {
+                throw new TunClosedException("TUN interface " + name + " was deleted");
+            }
+            if (err != LibC.EINTR) {
+                dropWrite(err);
+                return;
+            }
+        }
+    }
+
+    private void dropWrite(int err) {
+        // Single writer at a time: a plain read-modify-write of the volatile is enough.
+        droppedWrites = droppedWrites + 1;
+        lastWriteErrno = err;
+    }
+
+    /** Packets {@link #write} dropped because the kernel refused them (or they were empty). */
+    public long droppedWrites() {
+        return droppedWrites;
+    }
+
+    /** Why the last dropped packet was refused, e.g. "Input/output error"; null if none was. */
+    public String lastWriteError() {
+        int err = lastWriteErrno;
+        return err == 0 ? null : LibC.describe(err);
+    }
+
+    /**
+     * Closes the device, deleting the interface; idempotent. A {@link #read} blocked in another
+     * thread is woken and throws {@link TunClosedException}. Returns once the descriptors are
+     * closed, which waits for a read or write in flight to notice (immediately: neither blocks in
+     * the kernel once the eventfd is signalled).
+     */
+    @Override
+    public void close() {
+        guard.close(this::signalWake);
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxTun[" + name + "]";
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    private void closeDescriptors() {
+        closeQuietly(wakeFd);
+        closeQuietly(sockFd);
+        closeQuietly(tunFd);
+    }
+
+    private void signalWake() {
+        ByteBuffer one = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+        one.putLong(0, 1L);
+        LibC.write(wakeFd, LibC.address(one), Long.BYTES);
+    }
+
+    private TunClosedException closed() {
+        return new TunClosedException("TUN interface " + name + " is closed");
+    }
+
+    // ---- read path -----------------------------------------------------------------------------
+
+    /** Sleeps until the TUN descriptor may be readable; throws once close() signalled. */
+    private void awaitReadable() throws IOException {
+        for (;;) {
+            int ready = LibC.poll(pollFdsAddress, 2, -1);
+            if (ready > 0) {
+                if (pollFds.getShort(LibC.POLLFD_SIZE + LibC.POLLFD_REVENTS) != 0) {
+                    throw closed();
+                }
+                // POLLIN, or POLLERR on a deleted interface: the next read(2) tells which.
+                return;
+            }
+            int err = LibC.errno();
+            if (ready < 0 && err != LibC.EINTR) {
+                throw new IOException("poll on TUN interface " + name + " failed: "
+                        + LibC.describe(err));
+            }
+        }
+    }
+
+    private IOException readFailure(int err) {
+        if (err == LibC.EBADFD) {
+            return new TunClosedException("TUN interface " + name + " was deleted");
+        }
+        return new IOException("read from TUN interface " + name + " failed: " + LibC.describe(err));
+    }
+
+    // ---- MTU -----------------------------------------------------------------------------------
+
+    private int refreshMtu() {
+        synchronized (mtuIfreq) {
+            long now = nanoClock.getAsLong();
+            if (now - mtuCheckedAt < MTU_REFRESH_NANOS) {
+                return mtu; // another thread just refreshed it
+            }
+            if (guard.enter()) {
+                try {
+                    int current = queryMtu();
+                    if (current > 0) {
+                        mtu = current;
+                    }
+                } finally {
+                    guard.exit();
+                }
+            }
+            mtuCheckedAt = now;
+            return mtu;
+        }
+    }
+
+    /**
+     * The kernel's MTU for our interface, or -1 when our namespace cannot see it. The name is
+     * read from the descriptor (TUNGETIFF) rather than remembered, so a renamed interface is still
+     * found; the index check makes sure an unrelated interface that took over the name in this
+     * namespace (after ours moved away) is not mistaken for ours.
+     */
+    private int queryMtu() {
+        if (!mtuIfreq.ioctl(tunFd, LibC.TUNGETIFF)
+                || !mtuIfreq.ioctl(sockFd, LibC.SIOCGIFINDEX) || mtuIfreq.intValue() != ifindex
+                || !mtuIfreq.ioctl(sockFd, LibC.SIOCGIFMTU)) {
+            return -1;
+        }
+        return mtuIfreq.intValue();
+    }
+
+    // ---- creation helpers ----------------------------------------------------------------------
+
+    private static int openCloneDevice() throws IOException {
+        int fd = LibC.open(CLONE_DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        if (fd >= 0) {
+            return fd;
+        }
+        int err = LibC.errno();
+        String reason = switch (err) {
+            case LibC.ENOENT, LibC.ENODEV, LibC.ENXIO ->
+                    "the TUN driver is not available (load it with 'modprobe tun'"
+                            + " or, in a container, pass the device /dev/net/tun in)";
+            case LibC.EACCES, LibC.EPERM -> "permission denied (run as root or with CAP_NET_ADMIN)";
+            default -> LibC.describe(err);
+        };
+        throw new IOException("cannot open " + CLONE_DEVICE + ": " + reason);
+    }
+
+    private static void closeQuietly(int fd) {
+        if (fd >= 0) {
+            LibC.close(fd);
+        }
+    }
+}
