@@ -244,22 +244,22 @@ public final class LinuxTun implements Tun {
      * or for a moment while it moves between namespaces), which is no reason to stop the device.
      */
     @Override
-    public void write(ByteBuffer[] bufs, int count, int offset) throws IOException {
+    public void write(ByteBuffer[] bufs, int[] offs, int[] lens, int count) throws IOException {
         if (!guard.enter()) {
             throw closed();
         }
         try {
             for (int i = 0; i < count; i++) {
-                writeOne(bufs[i], offset);
+                writeOne(bufs[i], offs[i], lens[i]);
             }
         } finally {
             guard.exit();
         }
     }
 
-    private void writeOne(ByteBuffer buf, int offset) throws TunClosedException {
-        int length = buf.limit() - offset;
-        if (offset < 0 || length <= 0 || (!buf.isDirect() && length > MAX_PACKET_SIZE)) {
+    private void writeOne(ByteBuffer buf, int offset, int length) throws TunClosedException {
+        if (offset < 0 || length <= 0 || offset + length > buf.capacity()
+                || (!buf.isDirect() && length > MAX_PACKET_SIZE)) {
             dropWrite(LibC.EINVAL);
             return;
         }

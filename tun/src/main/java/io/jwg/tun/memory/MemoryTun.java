@@ -303,7 +303,7 @@ public final class MemoryTun implements Tun {
     }
 
     @Override
-    public void write(ByteBuffer[] bufs, int count, int offset) throws IOException {
+    public void write(ByteBuffer[] bufs, int[] offs, int[] lens, int count) throws IOException {
         lock.lock();
         try {
             if (closed) {
@@ -311,13 +311,13 @@ public final class MemoryTun implements Tun {
             }
             for (int i = 0; i < count; i++) {
                 ByteBuffer buf = bufs[i];
-                int length = buf.limit() - offset;
+                int length = lens[i];
                 if (length <= 0 || fromDevice.size() >= queueCapacity) {
                     droppedWrites++;
                     continue;
                 }
                 byte[] copy = new byte[length];
-                buf.get(offset, copy);
+                buf.get(offs[i], copy);
                 fromDevice.add(copy);
             }
             written.signalAll();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.tun.memory;
 
+import io.jwg.tun.TunWrites;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +76,7 @@ class MemoryTunTest {
         ByteBuffer b = ByteBuffer.allocateDirect(64);
         b.put(OFFSET, new byte[] {4, 5}).limit(OFFSET + 2);
 
-        tun.write(new ByteBuffer[] {a, b}, 2, OFFSET);
+        TunWrites.write(tun, new ByteBuffer[] {a, b}, 2, OFFSET);
         a.put(OFFSET, (byte) 42); // the device copied the packet
 
         assertArrayEquals(new byte[] {1, 2, 3}, tun.poll(1, TimeUnit.SECONDS));
@@ -98,7 +100,7 @@ class MemoryTunTest {
     @Test
     void afterCloseTheDeviceRefusesButWrittenPacketsCanStillBeTaken() throws Exception {
         ByteBuffer packet = ByteBuffer.wrap(new byte[] {1, 2});
-        tun.write(new ByteBuffer[] {packet}, 1, 0);
+        TunWrites.write(tun, new ByteBuffer[] {packet}, 1, 0);
         tun.close();
 
         assertTrue(tun.isClosed());
@@ -106,7 +108,7 @@ class MemoryTunTest {
         assertThrows(TunClosedException.class,
                 () -> tun.read(new ByteBuffer[] {ByteBuffer.allocate(8)}, new int[1], 0));
         assertThrows(TunClosedException.class,
-                () -> tun.write(new ByteBuffer[] {packet}, 1, 0));
+                () -> TunWrites.write(tun, new ByteBuffer[] {packet}, 1, 0));
         assertArrayEquals(new byte[] {1, 2}, tun.take());
         assertThrows(TunClosedException.class, tun::take);
         assertNull(tun.poll(1, TimeUnit.SECONDS));
@@ -125,7 +127,7 @@ class MemoryTunTest {
         for (int i = 0; i < 5; i++) {
             five[i] = ByteBuffer.wrap(new byte[] {(byte) i});
         }
-        tun.write(five, 5, 0);
+        TunWrites.write(tun, five, 5, 0);
         assertEquals(1, tun.droppedWrites());
     }
 
