@@ -31,5 +31,8 @@ public final class DeviceStats {
     /** Packets the TUN refused to take. */
     public final LongAdder tunWriteErrors = new LongAdder();
 
+    /** Unexpected failures inside the data path (bugs); each is logged at ERROR with its stack trace. */
+    public final LongAdder internalErrors = new LongAdder();
+
     DeviceStats() {}
 }

@@ -79,6 +79,7 @@ final class HandshakeQueue implements AutoCloseable {
             try {
                 process(job);
             } catch (RuntimeException e) {
+                device.stats.internalErrors.increment();
                 LOG.log(System.Logger.Level.ERROR, "unexpected failure handling a handshake message", e);
             }
         }

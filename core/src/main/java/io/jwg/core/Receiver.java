@@ -53,6 +53,7 @@ final class Receiver implements DatagramReceiver {
             }
         } catch (RuntimeException e) {
             // A bug must not take the receive thread down with it; say so loudly.
+            device.stats.internalErrors.increment();
             LOG.log(System.Logger.Level.ERROR, "unexpected failure handling a datagram", e);
         }
     }
