@@ -61,6 +61,7 @@ public final class Device implements AutoCloseable {
     private final List<Peer> peerOrder = new ArrayList<>();
     private final Object configLock = new Object();
     private final Thread tunThread;
+    private final TunReader tunReader;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
     private volatile StaticIdentity identity;
@@ -86,7 +87,8 @@ public final class Device implements AutoCloseable {
         this.receiver = new Receiver(this);
         this.handshakeQueue = new HandshakeQueue(this, o.handshakeQueueCapacity, o.underLoadThreshold,
                 o.name + "-handshake");
-        this.tunThread = new Thread(new TunReader(this, tun), o.name + "-tun");
+        this.tunReader = new TunReader(this, tun);
+        this.tunThread = new Thread(tunReader, o.name + "-tun");
         tunThread.setDaemon(true);
     }
 
@@ -127,6 +129,10 @@ public final class Device implements AutoCloseable {
                 p.timers.stopAll();
                 p.purgeStagedPackets();
                 p.zeroKeyMaterial();
+                synchronized (p.handshakeLock) {
+                    // A peer starting anew may initiate at once (wireguard-go's Peer.Start does the same).
+                    p.lastSentHandshakeNanos = Peer.NEVER;
+                }
             }
         }
     }
@@ -370,6 +376,16 @@ public final class Device implements AutoCloseable {
     /** The device's name (its interface name when run by the daemon). */
     public String name() {
         return options.name;
+    }
+
+    /** Packets taken from the TUN and routed so far (tests use it to know the TUN side is idle). */
+    long packetsRouted() {
+        return tunReader.routed();
+    }
+
+    /** No handshake message is waiting or being handled (for tests). */
+    boolean handshakesIdle() {
+        return handshakeQueue.idle();
     }
 
     Peer peer(PublicKey key) {

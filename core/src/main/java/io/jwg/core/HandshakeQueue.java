@@ -38,6 +38,8 @@ final class HandshakeQueue implements AutoCloseable {
     private final Thread thread;
     private volatile long lastUnderLoadNanos = NEVER;
     private volatile boolean closed;
+    /** Messages accepted into the queue and not yet fully handled. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
     HandshakeQueue(Device device, int capacity, int underLoadThreshold, String threadName) {
         this.device = device;
@@ -52,7 +54,9 @@ final class HandshakeQueue implements AutoCloseable {
     void offer(MessageType type, ByteBuffer buf, int off, int len, InetSocketAddress source) {
         byte[] msg = new byte[len];
         buf.get(off, msg);
+        pending.incrementAndGet();
         if (!queue.offer(new Job(type, msg, source))) {
+            pending.decrementAndGet();
             device.stats.handshakeDropped.increment();
         }
     }
@@ -81,6 +85,8 @@ final class HandshakeQueue implements AutoCloseable {
             } catch (RuntimeException e) {
                 device.stats.internalErrors.increment();
                 LOG.log(System.Logger.Level.ERROR, "unexpected failure handling a handshake message", e);
+            } finally {
+                pending.decrementAndGet();
             }
         }
     }
@@ -190,6 +196,11 @@ final class HandshakeQueue implements AutoCloseable {
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "handshake message from {0} dropped: {1}", src, r);
         }
+    }
+
+    /** True when no handshake message waits or is being handled (tests wait for this). */
+    boolean idle() {
+        return pending.get() == 0;
     }
 
     @Override

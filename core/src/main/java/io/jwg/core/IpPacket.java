@@ -26,13 +26,18 @@ final class IpPacket {
     static int claimedLength(ByteBuffer b, int off, int len) {
         int v = version(b, off, len);
         if (v == 4 && len >= IPV4_HEADER) {
-            int total = b.getShort(off + 2) & 0xffff;
+            int total = u16(b, off + 2);
             return total >= IPV4_HEADER && total <= len ? total : -1;
         }
         if (v == 6 && len >= IPV6_HEADER) {
-            int total = IPV6_HEADER + (b.getShort(off + 4) & 0xffff);
+            int total = IPV6_HEADER + u16(b, off + 4);
             return total <= len ? total : -1;
         }
         return -1;
+    }
+
+    /** A big-endian (network order) 16-bit field, whatever the buffer's own byte order. */
+    private static int u16(ByteBuffer b, int i) {
+        return (b.get(i) & 0xff) << 8 | (b.get(i + 1) & 0xff);
     }
 }

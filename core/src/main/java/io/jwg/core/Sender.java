@@ -98,6 +98,7 @@ final class Sender {
                     break;
                 }
                 int plain = p.limit() - HEADROOM;
+                p.limit(p.capacity()); // absolute puts of padding and tag are bounded by the limit
                 transmit(peer, p, 0, seal(k, counter, p, 0, plain), ep);
                 sentAny = true;
                 sentData |= plain > 0;

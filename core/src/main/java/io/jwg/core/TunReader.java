@@ -21,6 +21,8 @@ final class TunReader implements Runnable {
 
     private final Device device;
     private final Tun tun;
+    /** Packets read and fully routed; written once per batch (tests compare it with what they injected). */
+    private volatile long routed;
 
     TunReader(Device device, Tun tun) {
         this.device = device;
@@ -56,7 +58,13 @@ final class TunReader implements Runnable {
             for (int i = 0; i < n; i++) {
                 route(bufs[i], Sender.HEADROOM, sizes[i]);
             }
+            routed += n; // one writer: this thread
+
         }
+    }
+
+    long routed() {
+        return routed;
     }
 
     private void route(ByteBuffer buf, int off, int len) {

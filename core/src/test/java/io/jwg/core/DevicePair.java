@@ -90,14 +90,31 @@ final class DevicePair implements AutoCloseable {
         }
     }
 
-    /** Lets the worker threads and due timers settle (no clock movement). */
+    /**
+     * Runs due timers and waits until nothing is in flight anywhere: no datagram on the network,
+     * no handshake message queued, no packet between a TUN and its router. Only then may the clock
+     * move, or a packet would be handled at a later protocol time than it was sent.
+     */
     void settle() {
-        for (int i = 0; i < 20; i++) {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int quietRounds = 0;
+        while (quietRounds < 3) {
             scheduler.runDue();
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
+            boolean quiet = network.idle() && a.handshakesIdle() && b.handshakesIdle()
+                    && a.packetsRouted() == tunA.packetsRead() && tunA.pendingReads() == 0
+                    && b.packetsRouted() == tunB.packetsRead() && tunB.pendingReads() == 0
+                    && extra.stream().allMatch(Device::handshakesIdle);
+            quietRounds = quiet ? quietRounds + 1 : 0;
+            if (System.nanoTime() > end) {
+                throw new AssertionError("devices did not settle within 10 s");
+            }
+            Thread.onSpinWait();
+            if (!quiet) {
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
             }
         }
     }

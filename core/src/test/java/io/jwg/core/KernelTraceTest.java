@@ -59,7 +59,7 @@ class KernelTraceTest {
                 keepalives++;
             } else {
                 int ipLen = IpPacket.claimedLength(buf, 16, plain);
-                assertTrue(ipLen > 0, "a whole IP packet inside");
+                assertTrue(ipLen > 0, "a whole IP packet inside, message " + opened + " plain " + plain + " head " + java.util.HexFormat.of().formatHex(msg, 16, Math.min(msg.length, 16 + 48)));
                 int padded = Math.min((ipLen + 15) & -16, MTU);
                 assertEquals(Math.max(padded, ipLen), plain, "padded to 16, capped at the MTU");
                 for (int i = 16 + ipLen; i < 16 + plain; i++) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * bind to another host address ({@link #moveTo}, roaming) or inject datagrams from anywhere.
  */
 public final class MemoryBind implements Bind {
-    private record Datagram(InetSocketAddress from, byte[] data) {}
+    private record Datagram(InetSocketAddress from, byte[] data, boolean counted) {}
 
-    private static final Datagram STOP = new Datagram(null, null);
+    private static final Datagram STOP = new Datagram(null, null, false);
     private final MemoryNetwork network;
     private volatile InetAddress host;
     private volatile InetSocketAddress local;
@@ -38,37 +38,49 @@ public final class MemoryBind implements Bind {
         local = new InetSocketAddress(host, bound);
         LinkedBlockingQueue<Datagram> q = new LinkedBlockingQueue<>();
         inbound = q;
-        thread = new Thread(() -> deliver(q, receiver), "memory-bind-" + local);
+        thread = new Thread(() -> deliver(network, q, receiver), "memory-bind-" + local);
         thread.setDaemon(true);
         thread.start();
         return bound;
     }
 
-    private static void deliver(LinkedBlockingQueue<Datagram> q, DatagramReceiver receiver) {
+    private static void deliver(MemoryNetwork network, LinkedBlockingQueue<Datagram> q, DatagramReceiver receiver) {
         List<Datagram> batch = new ArrayList<>();
-        while (true) {
+        boolean stop = false;
+        while (!stop) {
             try {
                 batch.add(q.take());
             } catch (InterruptedException e) {
                 return;
             }
             q.drainTo(batch, 63);
+            int counted = 0;
             for (Datagram d : batch) {
                 if (d == STOP) {
-                    return;
+                    stop = true;
+                    continue;
                 }
-                receiver.receive(ByteBuffer.wrap(d.data), 0, d.data.length, d.from);
+                if (d.counted) {
+                    counted++;
+                }
+                if (!stop) {
+                    receiver.receive(ByteBuffer.wrap(d.data), 0, d.data.length, d.from);
+                }
             }
             receiver.endOfBatch();
+            network.delivered(counted);
             batch.clear();
         }
+        // Whatever arrived after the stop is dropped, but still accounted for.
+        List<Datagram> rest = new ArrayList<>();
+        q.drainTo(rest);
+        network.delivered((int) rest.stream().filter(Datagram::counted).count());
     }
 
-    void enqueue(InetSocketAddress from, byte[] data) {
+    /** Queues a datagram from the network; false when this bind is closed (the datagram is lost). */
+    boolean enqueue(InetSocketAddress from, byte[] data) {
         LinkedBlockingQueue<Datagram> q = inbound;
-        if (q != null) {
-            q.offer(new Datagram(from, data));
-        }
+        return q != null && q.offer(new Datagram(from, data, true));
     }
 
     @Override
@@ -84,7 +96,10 @@ public final class MemoryBind implements Bind {
 
     /** Delivers {@code data} to this bind's receiver as if {@code from} had sent it. */
     public void inject(byte[] data, InetSocketAddress from) {
-        enqueue(from, data.clone());
+        LinkedBlockingQueue<Datagram> q = inbound;
+        if (q != null) {
+            q.offer(new Datagram(from, data.clone(), false));
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ public final class MemoryNetwork {
     private final Map<InetSocketAddress, MemoryBind> bound = new ConcurrentHashMap<>();
     private final List<Tap> taps = new CopyOnWriteArrayList<>();
     private volatile Filter filter = (from, to, d) -> d;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private int nextEphemeral = 40000;
 
     /** A bind whose datagrams come from {@code host}. */
@@ -64,7 +65,8 @@ public final class MemoryNetwork {
 
     void send(InetSocketAddress from, InetSocketAddress to, byte[] datagram) {
         for (Tap t : taps) {
-            t.sent(from, to, datagram);
+            // The receiver decrypts in place: a tap gets its own copy of what was sent.
+            t.sent(from, to, datagram.clone());
         }
         byte[] d = filter.apply(from, to, datagram);
         if (d == null) {
@@ -72,7 +74,20 @@ public final class MemoryNetwork {
         }
         MemoryBind target = bound.get(Endpoint.of(to).address());
         if (target != null) {
-            target.enqueue(from, d);
+            inFlight.incrementAndGet();
+            if (!target.enqueue(from, d)) {
+                inFlight.decrementAndGet();
+            }
         }
+    }
+
+    /** A datagram sent on the network has been fully handled by its receiver (or dropped). */
+    void delivered(int n) {
+        inFlight.addAndGet(-n);
+    }
+
+    /** True when every datagram sent has been handled by its receiver: tests wait for this. */
+    public boolean idle() {
+        return inFlight.get() == 0;
     }
 }

@@ -49,6 +49,7 @@ public final class MemoryTun implements Tun {
     private long droppedInjects;
     private long droppedWrites;
     private long droppedReads;
+    private long packetsRead;
 
     /** A device named {@value #DEFAULT_NAME} with MTU {@value #DEFAULT_MTU}. */
     public MemoryTun() {
@@ -290,6 +291,7 @@ public final class MemoryTun implements Tun {
                     }
                     buf.duplicate().clear().put(offset, packet); // its limit is not ours to honour
                     sizes[n++] = packet.length;
+                    packetsRead++;
                 }
                 readRoom.signalAll();
             }
@@ -297,6 +299,16 @@ public final class MemoryTun implements Tun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading " + name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Packets handed to the device by {@link #read} so far. */
+    public long packetsRead() {
+        lock.lock();
+        try {
+            return packetsRead;
         } finally {
             lock.unlock();
         }
