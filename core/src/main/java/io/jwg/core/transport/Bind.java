@@ -22,9 +22,10 @@ public interface Bind extends AutoCloseable {
     int open(int port, DatagramReceiver receiver) throws IOException;
 
     /**
-     * Sends {@code buf[off, off+len)} to {@code to} now; the buffer is borrowed for the call only.
-     * Thread-safe. A datagram the network refuses is dropped, counted and reported with an
-     * IOException (the data path logs and goes on).
+     * Sends {@code buf[off, off+len)} to {@code to} now; the buffer is borrowed for the call only
+     * (its position and limit are neither used nor changed). Thread-safe. A datagram the network
+     * refuses is dropped, counted and reported with an IOException (the data path logs and goes
+     * on).
      */
     void send(ByteBuffer buf, int off, int len, Endpoint to) throws IOException;
 

@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
  * batch its TUN writes; {@link #endOfBatch()} closes each batch.
  *
  * <p>Buffers are borrowed: the receiver may read and modify {@code buf[off, off+len)} (it decrypts
- * in place) until {@link #endOfBatch()} returns, and must not keep a reference after that. Each
- * bind calls these methods from one thread at a time.
+ * in place) until {@link #endOfBatch()} returns, and must not keep a reference after that. Only
+ * {@code off} and {@code len} locate the datagram: a bind may give each datagram its own view or
+ * let datagrams of a batch share one buffer, so position and limit carry no meaning. Each bind
+ * calls these methods from one thread at a time.
  */
 public interface DatagramReceiver {
 
