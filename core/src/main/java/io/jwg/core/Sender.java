@@ -59,12 +59,13 @@ final class Sender {
             return;
         }
         int datagram = seal(k, counter, buf, off - HEADROOM, len);
-        transmit(peer, buf, off - HEADROOM, datagram, ep);
+        // Timer hooks run before the datagram leaves: the answer may be handled before send returns.
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketSent();
         if (len > 0) {
             peer.timers.dataSent();
         }
+        transmit(peer, buf, off - HEADROOM, datagram, ep);
         keepKeyFresh(peer, k, counter, now);
     }
 
@@ -86,7 +87,6 @@ final class Sender {
             return;
         }
         boolean sentAny = false;
-        boolean sentData = false;
         long lastCounter = 0;
         synchronized (peer.keypairs) {
             ByteBuffer p;
@@ -99,18 +99,19 @@ final class Sender {
                 }
                 int plain = p.limit() - HEADROOM;
                 p.limit(p.capacity()); // absolute puts of padding and tag are bounded by the limit
-                transmit(peer, p, 0, seal(k, counter, p, 0, plain), ep);
+                int datagram = seal(k, counter, p, 0, plain);
+                // Timer hooks run before the datagram leaves: the answer may be handled before send returns.
+                peer.timers.anyAuthenticatedPacketTraversal();
+                peer.timers.anyAuthenticatedPacketSent();
+                if (plain > 0) {
+                    peer.timers.dataSent();
+                }
+                transmit(peer, p, 0, datagram, ep);
                 sentAny = true;
-                sentData |= plain > 0;
                 lastCounter = counter;
             }
         }
         if (sentAny) {
-            peer.timers.anyAuthenticatedPacketTraversal();
-            peer.timers.anyAuthenticatedPacketSent();
-            if (sentData) {
-                peer.timers.dataSent();
-            }
             keepKeyFresh(peer, k, lastCounter, now);
         }
     }
@@ -219,8 +220,9 @@ final class Sender {
         }
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketSent();
-        transmit(peer, ByteBuffer.wrap(msg), 0, msg.length, ep);
+        // Armed before sending, so that a response handled before send returns finds it to cancel.
         peer.timers.handshakeInitiated();
+        transmit(peer, ByteBuffer.wrap(msg), 0, msg.length, ep);
     }
 
     /** Answers an initiation that {@code peer}'s handshake just consumed, and derives the session. */

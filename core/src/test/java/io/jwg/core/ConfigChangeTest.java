@@ -127,6 +127,8 @@ class ConfigChangeTest {
             assertNull(p.a.peer(p.keyB.publicKey()).keypairs.current());
             assertEquals(51820, p.a.state().listenPort());
             p.a.up();
+            // A new initiation needs a newer TAI64N timestamp than the last one B accepted.
+            p.advance(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1));
             p.assertPingAtoB();
         }
     }

@@ -79,6 +79,29 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
+    /**
+     * Runs the earliest task due no later than {@code deadlineNanos} (moving the clock to its due
+     * time), and returns true; or returns false when there is none. Tests interleave this with
+     * waiting for other threads, so each timer event sees the world its predecessors left.
+     */
+    public boolean runNext(long deadlineNanos) {
+        Entry next;
+        synchronized (this) {
+            do {
+                next = queue.peek();
+                if (next == null || next.due > deadlineNanos) {
+                    return false;
+                }
+                queue.poll();
+            } while (next.cancelled);
+        }
+        if (next.due > clock.nanoTime()) {
+            clock.advanceNanos(next.due - clock.nanoTime());
+        }
+        next.task.run();
+        return true;
+    }
+
     /** Runs the tasks due now without moving the clock. */
     public void runDue() {
         advance(Duration.ZERO);

@@ -96,9 +96,9 @@ public final class MemoryBind implements Bind {
 
     /** Delivers {@code data} to this bind's receiver as if {@code from} had sent it. */
     public void inject(byte[] data, InetSocketAddress from) {
-        LinkedBlockingQueue<Datagram> q = inbound;
-        if (q != null) {
-            q.offer(new Datagram(from, data.clone(), false));
+        network.injected();
+        if (!enqueue(from, data.clone())) {
+            network.delivered(1);
         }
     }
 

@@ -81,6 +81,11 @@ public final class MemoryNetwork {
         }
     }
 
+    /** A datagram was put straight into a bind's queue (a test injecting it). */
+    void injected() {
+        inFlight.incrementAndGet();
+    }
+
     /** A datagram sent on the network has been fully handled by its receiver (or dropped). */
     void delivered(int n) {
         inFlight.addAndGet(-n);
