@@ -1,12 +1,265 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.cli;
 
-/** The jwg daemon (TUN + UAPI socket + device). Placeholder until the device lands. */
-final class Daemon {
-    private Daemon() {}
+import io.jwg.core.ConfigException;
+import io.jwg.core.Device;
+import io.jwg.core.DeviceOptions;
+import io.jwg.core.transport.netty.NettyBind;
+import io.jwg.core.uapi.UapiServer;
+import io.jwg.tun.LinuxTun;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+/**
+ * The daemon behind {@code jwg [-f|--foreground] IFNAME}, following the cross-platform userspace
+ * contract (wireguard.com/xplatform) as wireguard-go implements it: create the TUN interface
+ * (MTU 1420, left down for wg-quick or the administrator to bring up), bind a random UDP port at
+ * once (a fresh wireguard-go already reports a {@code listen_port}), serve the UAPI on
+ * {@code /var/run/wireguard/IFNAME.sock}, then run until one of: the interface disappears
+ * ({@code ip link del}, which {@code wg-quick down} does), the socket file is removed, or SIGTERM /
+ * SIGINT. Each ends in the same clean exit, status 0, with the socket removed and everything
+ * closed.
+ *
+ * <p>Start-up failures (bad or busy name, no privilege, no TUN driver, socket directory not
+ * writable, another daemon on that name) are one line for the user and status 1; whatever was
+ * created is removed first. In the background the launcher prints that line (see
+ * {@link Readiness}); in the foreground it goes to standard error.
+ *
+ * <p>Threads: the main thread starts and stops the daemon; a shutdown hook turns a signal into a
+ * stop request and waits for the main thread's cleanup, then halts with status 0 (a JVM ended by
+ * a signal would otherwise exit 143).
+ */
+final class Daemon {
+    /** wireguard-go's default TUN MTU: 1500 minus the 80 bytes of IPv6 + UDP + WireGuard overhead. */
+    static final int DEFAULT_MTU = 1420;
+    /** How long a signal waits for the cleanup before the JVM is halted regardless. */
+    private static final long SIGNAL_CLEANUP_SECONDS = 10;
+
+    private static final String NETTY_MACHINE_ID = "io.netty.machineId";
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private final String name;
+    private final Device device;
+    private final UapiServer uapi;
+    private final CompletableFuture<String> stopRequest = new CompletableFuture<>();
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+
+    private Daemon(String name, Device device, UapiServer uapi) {
+        this.name = name;
+        this.device = device;
+        this.uapi = uapi;
+    }
+
+    /** Runs the daemon to its end; returns the exit status. */
     static int run(String interfaceName, boolean foreground) {
-        System.err.println(Main.PROG + ": the daemon is not built yet");
-        return 1;
+        DaemonLog.Verbosity verbosity = DaemonLog.install(interfaceName, System.err);
+        Readiness readiness = Readiness.fromEnvironment();
+        LOG.info(() -> "Starting jwg " + version() + " (pid " + ProcessHandle.current().pid() + ", Java "
+                + Runtime.version() + ", " + (foreground || !readiness.hasListener() ? "foreground" : "background")
+                + ", log level " + verbosity.name().toLowerCase(Locale.ROOT) + ")");
+        LOG.fine(() -> "JVM " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")
+                + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; readiness "
+                + (readiness.hasListener() ? "reported to the launcher" : "not reported (no launcher)"));
+        Daemon daemon;
+        try {
+            daemon = start(interfaceName);
+        } catch (StartupFailure f) {
+            LOG.log(Level.FINE, "start-up failed", f.getCause());
+            if (readiness.hasListener()) {
+                readiness.failed(f.getMessage());
+            } else {
+                System.err.println(Main.PROG + ": " + f.getMessage());
+            }
+            return 1;
+        }
+        daemon.watchStopEvents();
+        readiness.ready();
+        LOG.info("Device started");
+        daemon.shutdown(daemon.awaitStopRequest());
+        return 0;
+    }
+
+    /** Creates the interface, the device and the UAPI socket, or nothing at all. */
+    static Daemon start(String requestedName) throws StartupFailure {
+        String invalid = invalidNameReason(requestedName);
+        if (invalid != null) {
+            throw new StartupFailure(invalid);
+        }
+        UapiSocketProbe.claim(UapiServer.SOCKET_DIRECTORY.resolve(requestedName + ".sock"), requestedName);
+        avoidNettyMachineIdScan();
+        LinuxTun tun = createTun(requestedName);
+        String name = tun.name();
+        Device device = null;
+        try {
+            device = Device.create(tun, new NettyBind(), DeviceOptions.builder().name(name).build());
+            device.up();
+            int port = device.state().listenPort();
+            LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port);
+            UapiServer uapi;
+            try {
+                uapi = UapiServer.start(device, name);
+            } catch (IOException e) {
+                throw new StartupFailure("cannot create the UAPI socket "
+                        + UapiServer.SOCKET_DIRECTORY.resolve(name + ".sock") + ": " + describe(e), e);
+            }
+            LOG.info(() -> "UAPI listener started on " + uapi.socketPath());
+            return new Daemon(name, device, uapi);
+        } catch (ConfigException e) {
+            closeQuietly(device, tun);
+            throw new StartupFailure("cannot open a UDP port: " + e.getMessage(), e);
+        } catch (StartupFailure e) {
+            closeQuietly(device, tun);
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            closeQuietly(device, tun);
+            throw new StartupFailure("cannot start the device: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Netty names channels after a MAC address it searches every interface for; in a namespace
+     * without one (a fresh netns has only lo) it logs a warning at start. The name only has to be
+     * unique-ish, so random bytes given up front serve as well and skip the search.
+     */
+    private static void avoidNettyMachineIdScan() {
+        if (System.getProperty(NETTY_MACHINE_ID) == null) {
+            byte[] id = new byte[8];
+            ThreadLocalRandom.current().nextBytes(id);
+            id[0] |= 0x02; // a locally administered address, as Netty makes up itself
+            StringBuilder sb = new StringBuilder(23);
+            for (byte b : id) {
+                sb.append(sb.isEmpty() ? "" : ":").append(String.format("%02x", b & 0xff));
+            }
+            System.setProperty(NETTY_MACHINE_ID, sb.toString());
+        }
+    }
+
+    private static LinuxTun createTun(String name) throws StartupFailure {
+        try {
+            return LinuxTun.create(name, DEFAULT_MTU);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        } catch (LinkageError e) {
+            throw new StartupFailure("cannot load the native TUN code (JNA): " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Linux's rules for interface names ({@code dev_valid_name}), checked before the name is used
+     * in the socket path, so that nothing like {@code ../x} ever reaches the file system.
+     */
+    static String invalidNameReason(String name) {
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            return "the interface name is empty";
+        }
+        if (bytes > LinuxTun.MAX_NAME_BYTES) {
+            return "interface name '" + name + "' is too long (" + bytes + " bytes; Linux allows at most "
+                    + LinuxTun.MAX_NAME_BYTES + ")";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "'" + name + "' is not a valid interface name";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || c == 0 || Character.isWhitespace(c)) {
+                return "interface name '" + name + "' is invalid: Linux forbids '/', ':' and whitespace";
+            }
+        }
+        return null;
+    }
+
+    /** A signal, the interface going away, or the socket being removed: each requests the stop. */
+    private void watchStopEvents() {
+        Thread hook = new Thread(() -> {
+            stopRequest.complete("Received a signal");
+            boolean clean;
+            try {
+                clean = cleanedUp.await(SIGNAL_CLEANUP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                clean = false;
+            }
+            if (!clean) {
+                DaemonLog.direct(Level.SEVERE, "Shutdown took longer than " + SIGNAL_CLEANUP_SECONDS + " s; exiting");
+                try {
+                    Files.deleteIfExists(UapiServer.SOCKET_DIRECTORY.resolve(name + ".sock"));
+                } catch (IOException ignored) {
+                    // Exiting anyway; the next daemon of this name removes a stale socket.
+                }
+            }
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "jwg-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        device.closedFuture().thenRun(() -> stopRequest.complete("Interface " + name + " is gone"));
+        uapi.onSocketRemoved(() -> stopRequest.complete("UAPI socket " + uapi.socketPath() + " was removed"));
+    }
+
+    private String awaitStopRequest() {
+        for (;;) {
+            try {
+                return stopRequest.get();
+            } catch (InterruptedException e) {
+                // Only a stop request ends the daemon.
+            } catch (ExecutionException e) {
+                return "Stopping: " + oneLine(e.getCause());
+            }
+        }
+    }
+
+    /** Removes the socket (so wg stops listing us at once), then closes the device and the TUN. */
+    private void shutdown(String reason) {
+        DaemonLog.direct(Level.INFO, reason + ", shutting down");
+        try {
+            uapi.close();
+        } finally {
+            device.close();
+            cleanedUp.countDown();
+        }
+        DaemonLog.direct(Level.INFO, "Shutdown complete");
+    }
+
+    private static void closeQuietly(Device device, LinuxTun tun) {
+        try {
+            if (device != null) {
+                device.close();
+            } else {
+                tun.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cleanup after a failed start", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return oneLine(e);
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        return (m == null || m.isBlank() ? t.getClass().getSimpleName() : m).replace('\n', ' ');
+    }
+
+    private static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 }

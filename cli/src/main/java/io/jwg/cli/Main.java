@@ -73,6 +73,12 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // The daemon's command line as the launcher passes it, parsed by hand: picocli's classes
+        // (and the reflection behind them) then never load into a process that lives for months.
+        if (args.length == 2 && (args[0].equals("-f") || args[0].equals("--foreground"))
+                && !args[1].startsWith("-")) {
+            System.exit(Daemon.run(args[1], true));
+        }
         CommandLine cmd = new CommandLine(new Main());
         // A bad argument gets one line and the usage, never a stack trace.
         cmd.setParameterExceptionHandler((ex, a) -> {
