@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  *
  * <p>Threads: the main thread starts and stops the daemon; a shutdown hook turns a signal into a
  * stop request and waits for the main thread's cleanup, then halts with status 0 (a JVM ended by
- * a signal would otherwise exit 143).
+ * a signal would otherwise exit 143). Any other stop ends in an ordinary exit.
  */
 final class Daemon {
     /** wireguard-go's default TUN MTU: 1500 minus the 80 bytes of IPv6 + UDP + WireGuard overhead. */
@@ -185,7 +185,8 @@ final class Daemon {
     /** A signal, the interface going away, or the socket being removed: each requests the stop. */
     private void watchStopEvents() {
         Thread hook = new Thread(() -> {
-            stopRequest.complete("Received a signal");
+            // False when the JVM is exiting because run() returned: the cleanup is done then.
+            boolean signalled = stopRequest.complete("Received a signal");
             boolean clean;
             try {
                 clean = cleanedUp.await(SIGNAL_CLEANUP_SECONDS, TimeUnit.SECONDS);
@@ -200,7 +201,10 @@ final class Daemon {
                     // Exiting anyway; the next daemon of this name removes a stale socket.
                 }
             }
-            Runtime.getRuntime().halt(clean ? 0 : 1);
+            if (signalled) {
+                // Otherwise the JVM reports the signal (143 for SIGTERM); other hooks may be cut short.
+                Runtime.getRuntime().halt(clean ? 0 : 1);
+            }
         }, "jwg-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         device.closedFuture().thenRun(() -> stopRequest.complete("Interface " + name + " is gone"));

@@ -84,13 +84,15 @@ class UapiRobustnessIT {
             JwgLauncher.startDaemon(ns, name);
             configure(ns, name, dir);
             String before = wg(ns, "showconf", name).stdout();
+            // Out-of-range ports are not among them: wg(8) 1.0.20210914 wraps ListenPort = 70000
+            // and an endpoint port 99999 into range and sends them, and retries a bad endpoint
+            // for a while (the raw requests above cover out-of-range values at the daemon).
             String[] bad = {
                 "[Interface]\nPrivateKey = not/base64/at/all!!\n",
                 "[Interface]\nListenPort = -1\n",
                 "[Interface]\nListenPort = many\n",
                 "[Peer]\nPublicKey = " + "A".repeat(43) + "\n",
                 "[Peer]\nPublicKey = " + "A".repeat(43) + "=\nAllowedIPs = 10.0.0.0/33\n",
-                "[Peer]\nPublicKey = " + "A".repeat(43) + "=\nEndpoint = 192.0.2.1:99999\n",
                 "[Peer]\nPublicKey = " + "A".repeat(43) + "=\nPersistentKeepalive = 70000\n",
                 "[Bogus]\nKey = value\n",
             };
@@ -105,7 +107,7 @@ class UapiRobustnessIT {
     }
 
     @Test
-    void twoThousandConnectionsOpenedAndDroppedDoNotStopWgShow() throws Exception {
+    void twoThousandConnectionsOpenedAndDroppedAtOnceDoNotStopWgShow() throws Exception {
         try (Netns ns = Netns.create("jwgr"); SecretDir dir = new SecretDir()) {
             String name = UniqueNames.next("jwg");
             long pid = JwgLauncher.startDaemon(ns, name);
@@ -117,30 +119,64 @@ class UapiRobustnessIT {
             // off mid-line, so even read to EOF (which ends a set) it is invalid and changes nothing.
             try (SocketChannel stuck = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
                 stuck.write(ByteBuffer.wrap("set=1\nfwmark=1\nlisten_port=not-yet".getBytes(StandardCharsets.US_ASCII)));
-                List<SocketChannel> open = new ArrayList<>();
+                ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
                 try {
-                    for (int i = 0; i < 2000; i++) {
-                        SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-                        open.add(c);
-                        if (i % 3 == 1) {
-                            c.write(ByteBuffer.wrap("get=".getBytes(StandardCharsets.US_ASCII)));
-                        } else if (i % 3 == 2) {
-                            c.write(ByteBuffer.wrap("set=1\nfwmark=".getBytes(StandardCharsets.US_ASCII)));
-                        }
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int t = 0; t < CLIENT_THREADS; t++) {
+                        int thread = t;
+                        done.add(clients.submit(() -> {
+                            openAndDrop(socket, thread, CONNECTIONS / CLIENT_THREADS);
+                            return null;
+                        }));
                     }
                     CommandResult during = ns.exec(Duration.ofSeconds(10), "wg", "show", name, "dump");
-                    assertTrue(during.ok(), "wg show while 2000 connections are open:\n" + during.describe());
-                } finally {
-                    for (SocketChannel c : open) {
-                        c.close();
+                    assertTrue(during.ok(), "wg show among 2000 connections:\n" + during.describe());
+                    for (Future<?> f : done) {
+                        f.get(60, TimeUnit.SECONDS);
                     }
+                } finally {
+                    clients.shutdownNow();
                 }
-                assertEquals(before, wg(ns, "showconf", name).stdout());
+                CommandResult after = ns.exec(Duration.ofSeconds(10), "wg", "showconf", name);
+                assertTrue(after.ok(), after.describe());
+                assertEquals(before, after.stdout());
             }
             assertEquals(before, wg(ns, "showconf", name).stdout(), "no cut-off request changed anything");
             assertFalse(JwgLauncher.exited(pid));
         }
     }
+
+    private static final int CONNECTIONS = 2000;
+    private static final int CLIENT_THREADS = 8;
+
+    /**
+     * Opens {@code count} connections, {@code HELD} at a time, each silent or cut off mid-request,
+     * and drops them.
+     */
+    private static void openAndDrop(Path socket, int thread, int count) throws IOException {
+        byte[][] partial = {
+            new byte[0], "get=".getBytes(StandardCharsets.US_ASCII), "set=1\nfwmark=".getBytes(StandardCharsets.US_ASCII),
+            "set=1\nlisten_port=5x".getBytes(StandardCharsets.US_ASCII),
+        };
+        List<SocketChannel> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            c.write(ByteBuffer.wrap(partial[(thread + i) % partial.length]));
+            held.add(c);
+            if (held.size() == HELD) {
+                for (SocketChannel h : held) {
+                    h.close();
+                }
+                held.clear();
+            }
+        }
+        for (SocketChannel h : held) {
+            h.close();
+        }
+    }
+
+    /** Connections one client thread keeps open at once (8 threads: up to 160, under the server's limit). */
+    private static final int HELD = 20;
 
     private static void configure(Netns ns, String name, SecretDir dir) {
         WgKeys own = WgKeys.generate();
