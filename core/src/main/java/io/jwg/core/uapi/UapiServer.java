@@ -51,10 +51,6 @@ public final class UapiServer implements AutoCloseable {
         /** Enough for configurations with hundreds of thousands of allowed IPs. */
         static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 256, 16L << 20, 1 << 20,
                 Duration.ofSeconds(1));
-
-        Limits withRequestTimeout(Duration d) {
-            return new Limits(d, maxConnections, maxRequestBytes, maxRequestLines, socketCheckInterval);
-        }
     }
 
     private static final int BACKLOG = 1024;

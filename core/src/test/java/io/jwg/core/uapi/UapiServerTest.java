@@ -1,44 +1,37 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.core.uapi;
 
+import static io.jwg.core.uapi.UapiClient.await;
+import static io.jwg.core.uapi.UapiClient.connect;
+import static io.jwg.core.uapi.UapiClient.connectRetrying;
+import static io.jwg.core.uapi.UapiClient.exchange;
+import static io.jwg.core.uapi.UapiClient.readAll;
+import static io.jwg.core.uapi.UapiClient.readReply;
+import static io.jwg.core.uapi.UapiClient.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The unix-socket server: wireguard-go's framing, its socket file, and staying up under abuse. */
+/** The unix-socket server: wireguard-go's framing, and staying up under garbage, floods and slow clients. */
 class UapiServerTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
     @TempDir
     Path dir;
 
@@ -260,171 +253,5 @@ class UapiServerTest {
         }
         assertEquals(before, d.get());
         assertEquals(before, exchange(server, "get=1\n\n"));
-    }
-
-    // ---- the socket file -------------------------------------------------------------------------
-
-    @Test
-    void createsTheDirectory0755AndTheSocket0600() throws IOException {
-        Path socket = dir.resolve("run/wireguard/perm.sock");
-        start(device(), socket, UapiServer.Limits.DEFAULT);
-        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)));
-        assertTrue((((Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000) == 0140000);
-        try (var entries = Files.list(socket.getParent())) {
-            assertEquals(List.of(socket), entries.toList(), "no temporary files left behind");
-        }
-    }
-
-    @Test
-    void replacesAStaleSocket() throws IOException {
-        Path socket = dir.resolve("stale.sock");
-        ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        dead.bind(UnixDomainSocketAddress.of(socket));
-        dead.close(); // the file stays, nobody listens
-        var d = device();
-        UapiServer server = start(d, socket, UapiServer.Limits.DEFAULT);
-        assertEquals(d.get(), exchange(server, "get=1\n\n"));
-    }
-
-    @Test
-    void refusesToStartWhereALiveServerListens() throws IOException {
-        Path socket = dir.resolve("live.sock");
-        var d = device();
-        UapiServer first = start(d, socket, UapiServer.Limits.DEFAULT);
-        IOException e = assertThrows(IOException.class, () -> start(device(), socket, UapiServer.Limits.DEFAULT));
-        assertTrue(e.getMessage().contains("another live process"), e.getMessage());
-        assertEquals(d.get(), exchange(first, "get=1\n\n"));
-    }
-
-    @Test
-    void refusesToReplaceAFileThatIsNotASocket() throws IOException {
-        Path socket = dir.resolve("file.sock");
-        Files.writeString(socket, "keep me");
-        assertThrows(FileAlreadyExistsException.class, () -> start(device(), socket, UapiServer.Limits.DEFAULT));
-        assertEquals("keep me", Files.readString(socket));
-    }
-
-    @Test
-    void reportsTheSocketsRemovalOnce() throws Exception {
-        Path socket = dir.resolve("gone.sock");
-        UapiServer server = start(device(), socket,
-                new UapiServer.Limits(Duration.ofSeconds(30), 8, 1 << 20, 1 << 10, Duration.ofMillis(20)));
-        AtomicInteger runs = new AtomicInteger();
-        CountDownLatch removed = new CountDownLatch(1);
-        server.onSocketRemoved(() -> {
-            runs.incrementAndGet();
-            removed.countDown();
-        });
-        Files.delete(socket);
-        assertTrue(removed.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-        CountDownLatch late = new CountDownLatch(1);
-        server.onSocketRemoved(late::countDown); // registered after the fact: runs at once
-        assertEquals(0, late.getCount());
-        assertEquals(1, runs.get());
-    }
-
-    @Test
-    void aSocketReplacedBySomeoneElseCountsAsRemovedAndIsLeftAlone() throws Exception {
-        Path socket = dir.resolve("taken.sock");
-        UapiServer server = start(device(), socket,
-                new UapiServer.Limits(Duration.ofSeconds(30), 8, 1 << 20, 1 << 10, Duration.ofMillis(20)));
-        CountDownLatch removed = new CountDownLatch(1);
-        server.onSocketRemoved(removed::countDown);
-        Files.delete(socket);
-        try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            other.bind(UnixDomainSocketAddress.of(socket));
-            assertTrue(removed.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-            server.close();
-            assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "another server's socket was deleted");
-        }
-    }
-
-    @Test
-    void closeRemovesTheSocketAndEndsConnections() throws IOException {
-        Path socket = dir.resolve("close.sock");
-        UapiServer server = start(device(), socket, UapiServer.Limits.DEFAULT);
-        try (SocketChannel waiting = connect(server)) {
-            write(waiting, "get=1\n");
-            server.close();
-            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
-            try {
-                assertEquals("", readAll(waiting));
-            } catch (IOException reset) {
-                // Closed while "get=1\n" was still unread: a reset, also "closed without reply".
-            }
-        }
-        server.close(); // idempotent
-        assertThrows(IOException.class, () -> connect(server));
-    }
-
-    // ---- helpers -----------------------------------------------------------------------------------
-
-    private static SocketChannel connect(UapiServer server) throws IOException {
-        return SocketChannel.open(UnixDomainSocketAddress.of(server.socketPath()));
-    }
-
-    /**
-     * Connects, retrying while the listen backlog is full: virtual threads use non-blocking
-     * sockets, whose connect fails with EAGAIN then instead of waiting as wg's does.
-     */
-    private static SocketChannel connectRetrying(UapiServer server) throws IOException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return connect(server);
-            } catch (IOException e) {
-                if (attempt > 10_000 || !String.valueOf(e.getMessage()).contains("temporarily unavailable")) {
-                    throw e;
-                }
-                Thread.sleep(1);
-            }
-        }
-    }
-
-    private static void write(SocketChannel ch, String s) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
-    /** Sends the bytes, half-closes, and reads everything the server sends until it closes. */
-    static String exchange(UapiServer server, String request) throws IOException {
-        try (SocketChannel ch = connect(server)) {
-            write(ch, request);
-            ch.shutdownOutput();
-            return readAll(ch);
-        }
-    }
-
-    static String readAll(SocketChannel ch) throws IOException {
-        StringBuilder out = new StringBuilder();
-        ByteBuffer b = ByteBuffer.allocate(65536);
-        while (ch.read(b.clear()) >= 0) {
-            out.append(new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1));
-        }
-        return out.toString();
-    }
-
-    /** Reads one reply: up to and including its "errno=N\n\n". */
-    private static String readReply(SocketChannel ch) throws IOException {
-        StringBuilder out = new StringBuilder();
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (!(out.toString().endsWith("\n\n") && out.toString().matches("(?s)(.*\n)?errno=-?\\d+\n\n"))) {
-            if (ch.read(one.clear()) < 0) {
-                throw new IOException("closed after " + out);
-            }
-            out.append((char) (one.get(0) & 0xff));
-        }
-        return out.toString();
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "condition not met within " + WAIT);
-            Thread.sleep(10);
-        }
     }
 }

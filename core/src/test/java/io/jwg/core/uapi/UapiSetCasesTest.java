@@ -115,7 +115,7 @@ class UapiSetCasesTest {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(server.socketPath()))) {
             ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
             ch.shutdownOutput();
-            return UapiServerTest.readAll(ch);
+            return UapiClient.readAll(ch);
         }
     }
 }
