@@ -65,7 +65,7 @@ public final class UapiServer implements AutoCloseable {
     private final Thread acceptor;
     private final Thread watcher;
     private boolean removed; // guarded by removalActions
-    private volatile boolean closed;
+    private volatile boolean closed; // written under removalActions
 
     private UapiServer(Device device, SocketFile socket, Limits limits) {
         this.device = device;
@@ -122,10 +122,12 @@ public final class UapiServer implements AutoCloseable {
     /** Stops serving and removes the socket file; idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (removalActions) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         try {
             socket.channel().close();
         } catch (IOException e) {
