@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 
 /**
@@ -45,6 +48,11 @@ public final class AllowedIps<P> {
     private volatile AllowedIpsNode<P> root4;
     private volatile AllowedIpsNode<P> root6;
     private volatile int size;
+    /**
+     * Each peer's prefixes in the order they were (last) assigned, as the kernel and wireguard-go
+     * list them to {@code wg show}; re-assigning a prefix moves it to the end. Guarded by writeLock.
+     */
+    private final Map<P, LinkedHashSet<Prefix>> ordered = new IdentityHashMap<>();
 
     /**
      * Routes {@code addr/cidr} to {@code peer}. Host bits beyond {@code cidr} are ignored. If
@@ -65,7 +73,10 @@ public final class AllowedIps<P> {
                     if (node.peer == null) {
                         size++;
                     }
+                    Prefix prefix = node.toPrefix(v6);
+                    forget(node.peer, prefix);
                     node.peer = peer;
+                    remember(peer, prefix);
                     return;
                 }
                 parent = node;
@@ -73,6 +84,7 @@ public final class AllowedIps<P> {
             }
             AllowedIpsNode<P> fresh = new AllowedIpsNode<>(hi, lo, cidr, peer);
             size++;
+            remember(peer, fresh.toPrefix(v6));
             if (node == null) {
                 link(v6, parent, fresh);
                 return;
@@ -130,14 +142,26 @@ public final class AllowedIps<P> {
         }
     }
 
-    /** The prefixes routed to {@code peer}: IPv4 first, each family in address order. */
+    /** The prefixes routed to {@code peer}, in the order they were assigned to it. */
     public List<Prefix> entriesForPeer(P peer) {
-        List<Prefix> out = new ArrayList<>();
         synchronized (writeLock) {
-            collect(root4, peer, false, out, null);
-            collect(root6, peer, true, out, null);
+            LinkedHashSet<Prefix> set = ordered.get(peer);
+            return set == null ? List.of() : List.copyOf(set);
         }
-        return out;
+    }
+
+    private void remember(P peer, Prefix prefix) {
+        ordered.computeIfAbsent(peer, k -> new LinkedHashSet<>()).add(prefix);
+    }
+
+    private void forget(P peer, Prefix prefix) {
+        if (peer == null) {
+            return;
+        }
+        LinkedHashSet<Prefix> set = ordered.get(peer);
+        if (set != null && set.remove(prefix) && set.isEmpty()) {
+            ordered.remove(peer);
+        }
     }
 
     /** Number of prefixes routed to a peer. */
@@ -151,6 +175,7 @@ public final class AllowedIps<P> {
             root4 = null;
             root6 = null;
             size = 0;
+            ordered.clear();
         }
     }
 
@@ -216,6 +241,7 @@ public final class AllowedIps<P> {
                 || peer == null) {
             return false;
         }
+        forget(peer, node.toPrefix(v6));
         node.peer = null;
         size--;
         AllowedIpsNode<P> zero = node.zero;

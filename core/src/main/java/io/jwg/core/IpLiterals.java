@@ -9,12 +9,12 @@ package io.jwg.core;
  * not a valid literal, and turns IPv4-mapped IPv6 addresses into IPv4 ones, which routing must
  * keep apart.
  */
-final class IpLiterals {
+public final class IpLiterals {
     private IpLiterals() {
     }
 
     /** Parses an IPv4 or IPv6 literal into 4 or 16 bytes; IllegalArgumentException says why not. */
-    static byte[] parse(String text) {
+    public static byte[] parse(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty address");
         }
@@ -27,7 +27,7 @@ final class IpLiterals {
     }
 
     /** RFC 5952 text: IPv4 dotted quad, IPv6 lower-case with the longest zero run as "::". */
-    static String format(byte[] addr) {
+    public static String format(byte[] addr) {
         if (addr.length == 4) {
             return (addr[0] & 0xff) + "." + (addr[1] & 0xff) + "." + (addr[2] & 0xff) + "." + (addr[3] & 0xff);
         }

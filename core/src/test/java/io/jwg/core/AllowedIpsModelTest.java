@@ -10,7 +10,6 @@ import io.jwg.core.AllowedIps.Prefix;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -145,22 +144,35 @@ class AllowedIpsModelTest {
     }
 
     @Test
-    void entriesForPeerComeOutSortedByFamilyThenAddress() {
+    void entriesForPeerFollowAssignmentOrder() {
         Random rnd = new Random(7);
         AllowedIps<Object> table = new AllowedIps<>();
         Object peer = new Object();
+        Object other = new Object();
         byte[][] v4 = anchors(rnd, 4);
         byte[][] v6 = anchors(rnd, 16);
-        for (int i = 0; i < 500; i++) {
+        java.util.LinkedHashSet<Prefix> model = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 2000; i++) {
             byte[] addr = clusteredAddress(rnd, rnd.nextBoolean() ? v6 : v4);
-            table.insert(addr, rnd.nextInt(addr.length * 8 + 1), peer);
+            Prefix p = Prefix.of(addr, rnd.nextInt(addr.length * 8 + 1));
+            switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    table.insert(p, other);
+                    model.remove(p);
+                }
+                case 1 -> {
+                    if (table.remove(p, peer)) {
+                        model.remove(p);
+                    }
+                }
+                default -> {
+                    table.insert(p, peer);
+                    model.remove(p);
+                    model.add(p);
+                }
+            }
         }
-        List<Prefix> entries = table.entriesForPeer(peer);
-        Comparator<Prefix> order = Comparator.<Prefix>comparingInt(p -> p.bytes().length)
-                .thenComparing(Prefix::bytes, Arrays::compareUnsigned)
-                .thenComparingInt(Prefix::cidr);
-        assertEquals(entries.stream().sorted(order).toList(), entries);
-        assertEquals(table.size(), entries.size());
+        assertEquals(List.copyOf(model), table.entriesForPeer(peer));
     }
 
     /**

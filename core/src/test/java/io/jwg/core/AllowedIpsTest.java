@@ -212,16 +212,23 @@ class AllowedIpsTest {
     }
 
     @Test
-    void entriesForPeerListsIpv4ThenIpv6InAddressOrder() {
+    void entriesForPeerListsPrefixesInTheOrderTheyWereAssigned() {
+        // wireguard-go and the kernel list a peer's allowed IPs in insertion order (wg show,
+        // showconf); re-assigning a prefix moves it to the end, moving it to another peer drops it.
         put("fd00:1::/32", a);
         put("10.2.0.0/16", a);
         put("10.1.0.0/16", a);
         put("10.1.0.0/24", b);
         put("::/0", a);
         put("10.1.128.0/17", a);
-        assertEquals(List.of("10.1.0.0/16", "10.1.128.0/17", "10.2.0.0/16", "::/0", "fd00:1::/32"),
+        put("10.2.0.0/16", a);
+        assertEquals(List.of("fd00:1::/32", "10.1.0.0/16", "::/0", "10.1.128.0/17", "10.2.0.0/16"),
                 table.entriesForPeer(a).stream().map(Prefix::toString).toList());
         assertEquals(List.of("10.1.0.0/24"), table.entriesForPeer(b).stream().map(Prefix::toString).toList());
+        put("::/0", b);
+        assertEquals(List.of("10.1.0.0/24", "::/0"), table.entriesForPeer(b).stream().map(Prefix::toString).toList());
+        assertEquals(List.of("fd00:1::/32", "10.1.0.0/16", "10.1.128.0/17", "10.2.0.0/16"),
+                table.entriesForPeer(a).stream().map(Prefix::toString).toList());
     }
 
     @Test

@@ -10,12 +10,11 @@ import java.util.random.RandomGenerator;
  * unchanged); clamping happens inside every scalar multiplication, and {@link #generate} clamps as
  * {@code wg genkey} does. {@link #toString()} never shows the key.
  */
-public final class PrivateKey {
-    private final byte[] key;
+public final class PrivateKey extends Key {
     private volatile PublicKey publicKey;
 
     private PrivateKey(byte[] key) {
-        this.key = key;
+        super(key);
     }
 
     public static PrivateKey of(byte[] key) {
@@ -44,35 +43,9 @@ public final class PrivateKey {
         return p;
     }
 
-    /** True for the all-zero key, which the UAPI uses to mean "no key". */
-    public boolean isZero() {
-        return Bytes.isZero(key);
-    }
-
-    public byte[] toBytes() {
-        return key.clone();
-    }
-
-    byte[] raw() {
-        return key;
-    }
-
-    public String toBase64() {
-        return KeyText.toBase64(key);
-    }
-
-    public String toHex() {
-        return KeyText.toHex(key);
-    }
-
     /** Zeroes the key; the object must not be used afterwards. */
     public void destroy() {
         Bytes.zero(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PrivateKey other && Bytes.constantTimeEquals(key, other.key);
     }
 
     @Override

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.noise;
 
-import io.jwg.noise.crypto.Bytes;
 import java.util.Arrays;
 
 /** A Curve25519 public key: a peer's identity. Immutable; usable as a map key. */
-public final class PublicKey {
-    private final byte[] key;
+public final class PublicKey extends Key {
     private final int hash;
 
     private PublicKey(byte[] key) {
-        this.key = key;
+        super(key);
         this.hash = Arrays.hashCode(key);
     }
 
@@ -25,29 +23,6 @@ public final class PublicKey {
 
     public static PublicKey fromHex(String text) {
         return new PublicKey(KeyText.fromHex(text, "public key"));
-    }
-
-    /** A copy of the 32 bytes. */
-    public byte[] toBytes() {
-        return key.clone();
-    }
-
-    /** The key itself, not a copy: callers in this module must not modify it. */
-    byte[] raw() {
-        return key;
-    }
-
-    public String toBase64() {
-        return KeyText.toBase64(key);
-    }
-
-    public String toHex() {
-        return KeyText.toHex(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PublicKey other && Bytes.constantTimeEquals(key, other.key);
     }
 
     @Override

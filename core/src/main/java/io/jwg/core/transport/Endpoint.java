@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.core.transport;
 
+import io.jwg.core.IpLiterals;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -88,61 +89,12 @@ public final class Endpoint {
 
     /**
      * The text form used by the UAPI and {@code wg}: {@code 192.0.2.1:51820} or
-     * {@code [2001:db8::1]:51820} (with {@code %zone} inside the brackets when scoped).
+     * {@code [2001:db8::1]:51820} (RFC 5952 form, as wireguard-go prints it).
      */
     @Override
     public String toString() {
-        InetAddress a = address.getAddress();
-        String host = a.getHostAddress();
-        if (a instanceof Inet6Address) {
-            return "[" + compressV6(host) + "]:" + address.getPort();
-        }
-        return host + ":" + address.getPort();
-    }
-
-    /** Java prints IPv6 uncompressed ("2001:db8:0:0:0:0:0:1"); wg and Go print RFC 5952 form. */
-    static String compressV6(String host) {
-        String zone = "";
-        int pct = host.indexOf('%');
-        if (pct >= 0) {
-            zone = host.substring(pct);
-            host = host.substring(0, pct);
-        }
-        String[] groups = host.split(":");
-        String[] norm = new String[8];
-        for (int i = 0; i < 8; i++) {
-            norm[i] = Integer.toHexString(Integer.parseInt(groups[i], 16));
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (norm[i].equals("0")) {
-                int j = i;
-                while (j < 8 && norm[j].equals("0")) {
-                    j++;
-                }
-                if (j - i > bestLen) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(norm[i]);
-        }
-        return sb + zone;
+        String host = IpLiterals.format(addressBytes);
+        return isIpv6() ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
     }
 
     @Override
