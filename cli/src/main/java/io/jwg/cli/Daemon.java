@@ -68,11 +68,13 @@ final class Daemon {
         DaemonLog.Verbosity verbosity = DaemonLog.install(interfaceName, System.err);
         Readiness readiness = Readiness.fromEnvironment();
         LOG.info(() -> "Starting jwg " + version() + " (pid " + ProcessHandle.current().pid() + ", Java "
-                + Runtime.version() + ", " + (foreground || !readiness.hasListener() ? "foreground" : "background")
+                + Runtime.version() + ", " + (readiness.hasListener() ? "background" : "foreground")
                 + ", log level " + verbosity.name().toLowerCase(Locale.ROOT) + ")");
         LOG.fine(() -> "JVM " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")
-                + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; readiness "
-                + (readiness.hasListener() ? "reported to the launcher" : "not reported (no launcher)"));
+                + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        if (!foreground && !readiness.hasListener()) {
+            LOG.fine("Started without the ./jwg launcher: a JVM cannot fork, so this stays in the foreground");
+        }
         Daemon daemon;
         try {
             daemon = start(interfaceName);

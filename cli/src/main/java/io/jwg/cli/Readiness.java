@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * How a daemon started in the background tells the ./jwg launcher that it is ready. A JVM cannot
  * fork, so the launcher starts it as a separate process and must not return before the TUN and
- * the UAPI socket exist (wg-quick runs {@code wg setconf} right after; see the wg-quick notes in
- * docs). The launcher makes a FIFO, names it in {@value #ENV}, and waits for one line:
+ * the UAPI socket exist: wg-quick runs {@code wg setconf} the moment it returns (docs/uapi-notes.md,
+ * section 7). The launcher makes a FIFO, names it in {@value #ENV}, and waits for one line:
  * {@code ready}, or {@code error: MESSAGE} with the message to print for the user.
  *
  * <p>The FIFO is opened read-write (O_RDWR), which on Linux never blocks, even when the launcher

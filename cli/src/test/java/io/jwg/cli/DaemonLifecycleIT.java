@@ -98,6 +98,23 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void aDaemonKilledOutrightCanBeStartedAgainOverItsStaleSocket() {
+        try (Netns ns = Netns.create("jwgl")) {
+            String name = UniqueNames.next("jwg");
+            long pid = JwgLauncher.startDaemon(ns, name);
+            JwgLauncher.signal(pid, "KILL");
+            assertTrue(JwgLauncher.awaitExit(pid, JwgLauncher.EXIT_TIMEOUT));
+            assertTrue(Files.exists(socket(name)), "SIGKILL leaves the socket file");
+            assertTrue(JwgLauncher.awaitTrue(() -> !linkExists(ns, name), JwgLauncher.EXIT_TIMEOUT),
+                    "the kernel deletes the TUN with its last descriptor");
+            long again = JwgLauncher.startDaemon(ns, name);
+            assertTrue(ns.execOk("wg", "show", name, "listen-port").stdout().strip().matches("[1-9][0-9]*"));
+            JwgLauncher.signal(again, "TERM");
+            assertGone(ns, name, again);
+        }
+    }
+
+    @Test
     void foregroundModeStaysAttachedLogsToStderrAndExitsZeroOnSigterm() throws Exception {
         try (Netns ns = Netns.create("jwgl")) {
             String name = UniqueNames.next("jwg");

@@ -2,7 +2,7 @@
 package io.jwg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,13 +43,19 @@ class UapiSocketProbeTest {
     }
 
     @Test
-    void aSocketLeftByADeadProcessIsRemoved() throws IOException {
+    void aSocketLeftByADeadProcessIsNotInUse() throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
         } // closed without unlinking: what a killed daemon leaves
-        assertTrue(Files.exists(socket));
         assertDoesNotThrow(() -> UapiSocketProbe.claim(socket, "wg0"));
-        assertFalse(Files.exists(socket));
+        assertTrue(Files.exists(socket), "left for the UAPI server to replace");
+    }
+
+    @Test
+    void aFileThatIsNoSocketIsNotTouched() throws IOException {
+        Files.writeString(socket, "not a socket");
+        assertDoesNotThrow(() -> UapiSocketProbe.claim(socket, "wg0"));
+        assertEquals("not a socket", Files.readString(socket));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.jwg.core.testing.UniqueNames;
 import io.jwg.core.testing.Veth;
 import io.jwg.core.testing.WgDump;
 import io.jwg.core.testing.WgKeys;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +67,17 @@ class WgQuickIT {
         JwgLauncher.assumeBuilt();
     }
 
+    /** Prints the throughput table, and keeps it in target/iperf3-throughput.txt. */
     @AfterAll
-    static void printTable() {
+    static void printTable() throws IOException {
         if (!TABLE.isEmpty()) {
-            System.out.printf("%n%-28s %12s %12s %8s%n", "iperf3 TCP " + IPERF_SECONDS + " s (A -> B)", "A->B Gbit/s",
-                    "B->A Gbit/s", "retrans");
-            TABLE.forEach(System.out::println);
+            String table = String.format(Locale.ROOT, "%-28s %12s %12s %8s%n", "iperf3 TCP " + IPERF_SECONDS + " s (A -> B)",
+                    "A->B Gbit/s", "B->A Gbit/s", "retrans") + String.join("\n", TABLE) + "\n";
+            System.out.print("\n" + table);
+            Path target = Path.of("target");
+            if (Files.isDirectory(target)) {
+                Files.writeString(target.resolve("iperf3-throughput.txt"), table);
+            }
         }
     }
 

@@ -206,37 +206,13 @@ class WgToolsIT {
         return s;
     }
 
-    /** Blank-line separated blocks of wg's output, as a set: peers come in the daemon's order. */
+    /** Blank-line separated blocks of wg's output, as a set: wireguard-go lists peers in random order. */
     static Set<String> blocks(String text) {
-        return new TreeSet<>(Arrays.asList(sortAllowedIps(text).strip().split("\n\n")));
+        return new TreeSet<>(Arrays.asList(text.strip().split("\n\n")));
     }
 
-    /** The peer lines of a dump, as a set, their allowed IPs sorted (see {@link #sortAllowedIps}). */
+    /** The peer lines of a dump, as a set (allowed IPs stay in their listed, assignment order). */
     static Set<String> peerLines(List<String> dump) {
-        Set<String> s = new TreeSet<>();
-        for (String line : dump.subList(1, dump.size())) {
-            String[] f = line.split("\t", -1);
-            f[3] = String.join(",", new TreeSet<>(Arrays.asList(f[3].split(","))));
-            s.add(String.join("\t", f));
-        }
-        return s;
-    }
-
-    /**
-     * Sorts each peer's allowed IPs in showconf and pretty output. wireguard-go lists them in
-     * insertion order; jwg (core's AllowedIps) in trie order. wg-quick sorts them itself before
-     * adding routes, so only the order differs, which these comparisons leave aside.
-     */
-    static String sortAllowedIps(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            for (String prefix : List.of("AllowedIPs = ", "  allowed ips: ")) {
-                if (line.startsWith(prefix)) {
-                    line = prefix + String.join(", ", new TreeSet<>(Arrays.asList(line.substring(prefix.length()).split(", "))));
-                }
-            }
-            sb.append(line).append('\n');
-        }
-        return sb.toString();
+        return new TreeSet<>(dump.subList(1, dump.size()));
     }
 }
