@@ -90,8 +90,24 @@ final class Daemon {
         daemon.watchStopEvents();
         readiness.ready();
         LOG.info("Device started");
+        warmUp();
         daemon.shutdown(daemon.awaitStopRequest());
         return 0;
+    }
+
+    /**
+     * Compiles the crypto before the first peer needs it, on a low-priority thread so that it never
+     * delays a real handshake (see {@link io.jwg.noise.Warmup}).
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            io.jwg.noise.Warmup.exercise(8, 4_000, new java.security.SecureRandom());
+            LOG.fine(() -> "Crypto warmed up in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        }, "jwg-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** Creates the interface, the device and the UAPI socket, or nothing at all. */

@@ -288,14 +288,7 @@ public final class Device implements AutoCloseable {
         identity = next;
         cookieChecker.setIdentity(next);
         for (Peer p : peerOrder) {
-            synchronized (p.handshakeLock) {
-                p.handshake.setLocalIdentity(next);
-                if (p.handshakeEntry != null) {
-                    indexTable.remove(p.handshakeEntry);
-                    p.handshakeEntry = null;
-                }
-                p.lastSentHandshakeNanos = Peer.NEVER;
-            }
+            p.setLocalIdentity(next);
             p.keypairs.expireForSending();
         }
     }
@@ -321,7 +314,7 @@ public final class Device implements AutoCloseable {
             peerOrder.add(p);
         }
         if (pc.presharedKey != null) {
-            p.handshake.setPresharedKey(pc.presharedKey);
+            p.setPresharedKey(pc.presharedKey);
         }
         if (pc.endpoint != null) {
             p.setEndpoint(pc.endpoint);

@@ -136,13 +136,14 @@ final class HandshakeQueue implements AutoCloseable {
         }
         Reason r;
         synchronized (peer.handshakeLock) {
-            r = peer.handshake.consumeInitiation(opened, device.clock.nanoTime());
+            r = peer.responder.handshake.consumeInitiation(opened, device.clock.nanoTime());
         }
         if (r != Reason.ACCEPTED) {
             reject(r, src);
             return;
         }
         authenticated(peer, msg.length, source);
+        debug("{0} - Received handshake initiation from {1}", peer, src);
         device.sender.sendHandshakeResponse(peer);
     }
 
@@ -155,10 +156,11 @@ final class HandshakeQueue implements AutoCloseable {
         Peer peer = entry.peer;
         Reason r;
         synchronized (peer.handshakeLock) {
-            r = peer.handshake.consumeResponse(msg, 0, msg.length);
+            HandshakeSlot slot = peer.initiator;
+            r = slot.owns(entry) ? slot.handshake.consumeResponse(msg, 0, msg.length) : Reason.WRONG_INDEX;
             if (r == Reason.ACCEPTED) {
-                SessionKeys keys = peer.handshake.beginSession();
-                peer.installSessionLocked(keys);
+                SessionKeys keys = slot.handshake.beginSession();
+                peer.installSessionLocked(slot, keys);
             }
         }
         if (r != Reason.ACCEPTED) {
@@ -166,6 +168,7 @@ final class HandshakeQueue implements AutoCloseable {
             return;
         }
         authenticated(peer, msg.length, source);
+        debug("{0} - Received handshake response from {1}", peer, src);
         peer.timers.sessionDerived();
         peer.timers.handshakeComplete();
         // Sends what waited for this session, or a keepalive that confirms it to the responder.
@@ -189,6 +192,12 @@ final class HandshakeQueue implements AutoCloseable {
         peer.updateEndpointFrom(source);
         peer.timers.anyAuthenticatedPacketReceived();
         peer.timers.anyAuthenticatedPacketTraversal();
+    }
+
+    private static void debug(String format, Object... args) {
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, format, args);
+        }
     }
 
     private void reject(Reason r, Endpoint src) {

@@ -26,14 +26,14 @@ public final class Peer {
 
     final Device device;
     final PublicKey publicKey;
-    final Handshake handshake;
+    /** The handshake we initiate and the one we answer (see {@link HandshakeSlot} for why two). */
+    final HandshakeSlot initiator;
+    final HandshakeSlot responder;
     final CookieGenerator cookieGenerator;
     final Keypairs keypairs;
     final Timers timers;
 
     final Object handshakeLock = new Object();
-    /** The index of the handshake under way; guarded by handshakeLock. */
-    IndexTable.Entry handshakeEntry;
     /** When we last sent an initiation, or NEVER; guarded by handshakeLock. */
     long lastSentHandshakeNanos = NEVER;
     volatile boolean sentLastMinuteHandshake;
@@ -54,7 +54,8 @@ public final class Peer {
     Peer(Device device, PublicKey publicKey) {
         this.device = device;
         this.publicKey = publicKey;
-        this.handshake = new Handshake(device.identity(), publicKey);
+        this.initiator = new HandshakeSlot(new Handshake(device.identity(), publicKey));
+        this.responder = new HandshakeSlot(new Handshake(device.identity(), publicKey));
         this.cookieGenerator = new CookieGenerator(publicKey);
         this.keypairs = new Keypairs(device::retireKeypair);
         this.timers = new Timers(this, device.clock, device.scheduler, device.timings, device.random);
@@ -92,7 +93,25 @@ public final class Peer {
     }
 
     public PresharedKey presharedKey() {
-        return handshake.presharedKey();
+        return initiator.handshake.presharedKey();
+    }
+
+    void setPresharedKey(PresharedKey psk) {
+        synchronized (handshakeLock) {
+            initiator.handshake.setPresharedKey(psk);
+            responder.handshake.setPresharedKey(psk);
+        }
+    }
+
+    /** Our private key changed: both handshakes restart with the new identity. */
+    void setLocalIdentity(io.jwg.noise.StaticIdentity identity) {
+        synchronized (handshakeLock) {
+            initiator.handshake.setLocalIdentity(identity);
+            responder.handshake.setLocalIdentity(identity);
+            initiator.drop(device.indexTable);
+            responder.drop(device.indexTable);
+            lastSentHandshakeNanos = NEVER;
+        }
     }
 
     void addRx(long n) {
@@ -141,19 +160,18 @@ public final class Peer {
     void zeroKeyMaterial() {
         synchronized (handshakeLock) {
             keypairs.clear();
-            handshake.clear();
-            if (handshakeEntry != null) {
-                device.indexTable.remove(handshakeEntry);
-                handshakeEntry = null;
-            }
+            initiator.clear(device.indexTable);
+            responder.clear(device.indexTable);
         }
     }
 
-    /** Turns completed handshake keys into a session in the right slot. Caller holds handshakeLock. */
-    Keypair installSessionLocked(SessionKeys keys) {
+    /**
+     * Turns completed handshake keys into a session in the right slot; the session takes over the
+     * handshake's index. Caller holds handshakeLock.
+     */
+    Keypair installSessionLocked(HandshakeSlot slot, SessionKeys keys) {
         Keypair k = new Keypair(this, keys, device.aead, device.clock.nanoTime());
-        IndexTable.Entry entry = handshakeEntry;
-        handshakeEntry = null;
+        IndexTable.Entry entry = slot.takeEntry();
         k.indexEntry = entry;
         entry.keypair = k;
         keypairs.add(k);

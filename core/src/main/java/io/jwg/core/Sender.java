@@ -206,13 +206,10 @@ final class Sender {
                     && now - peer.lastSentHandshakeNanos < device.timings.rekeyTimeoutNanos()) {
                 return;
             }
-            if (peer.handshakeEntry != null) {
-                device.indexTable.remove(peer.handshakeEntry);
-            }
-            peer.handshakeEntry = device.indexTable.insertHandshake(peer);
-            if (!peer.handshake.createInitiation(msg, peer.handshakeEntry.index, device.clock.now(), device.random)) {
-                device.indexTable.remove(peer.handshakeEntry);
-                peer.handshakeEntry = null;
+            HandshakeSlot slot = peer.initiator;
+            int index = slot.freshIndex(device.indexTable, peer);
+            if (!slot.handshake.createInitiation(msg, index, device.clock.now(), device.random)) {
+                slot.drop(device.indexTable);
                 return;
             }
             peer.cookieGenerator.addMacs(msg, msg.length, now);
@@ -222,6 +219,7 @@ final class Sender {
         peer.timers.anyAuthenticatedPacketSent();
         // Armed before sending, so that a response handled before send returns finds it to cancel.
         peer.timers.handshakeInitiated();
+        debug("{0} - Sending handshake initiation to {1}", peer, ep);
         transmit(peer, ByteBuffer.wrap(msg), 0, msg.length, ep);
     }
 
@@ -229,18 +227,15 @@ final class Sender {
     void sendHandshakeResponse(Peer peer) {
         byte[] msg = new byte[Messages.RESPONSE_SIZE];
         synchronized (peer.handshakeLock) {
-            if (peer.handshakeEntry != null) {
-                device.indexTable.remove(peer.handshakeEntry);
-            }
-            peer.handshakeEntry = device.indexTable.insertHandshake(peer);
-            if (!peer.handshake.createResponse(msg, peer.handshakeEntry.index, device.random)) {
-                device.indexTable.remove(peer.handshakeEntry);
-                peer.handshakeEntry = null;
+            HandshakeSlot slot = peer.responder;
+            int index = slot.freshIndex(device.indexTable, peer);
+            if (!slot.handshake.createResponse(msg, index, device.random)) {
+                slot.drop(device.indexTable);
                 return;
             }
             peer.cookieGenerator.addMacs(msg, msg.length, device.clock.nanoTime());
-            SessionKeys keys = peer.handshake.beginSession();
-            peer.installSessionLocked(keys);
+            SessionKeys keys = slot.handshake.beginSession();
+            peer.installSessionLocked(slot, keys);
             peer.lastSentHandshakeNanos = device.clock.nanoTime();
         }
         peer.timers.sessionDerived();
@@ -248,7 +243,14 @@ final class Sender {
         peer.timers.anyAuthenticatedPacketSent();
         Endpoint ep = peer.endpoint();
         if (ep != null) {
+            debug("{0} - Sending handshake response to {1}", peer, ep);
             transmit(peer, ByteBuffer.wrap(msg), 0, msg.length, ep);
+        }
+    }
+
+    private static void debug(String format, Object... args) {
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, format, args);
         }
     }
 

@@ -180,6 +180,11 @@ final class DevicePair implements AutoCloseable {
         assertTrue(ping(tunB, TUN_B, tunA, TUN_A), "B pings A");
     }
 
+    /** The bind listening at {@code to}'s host (A or B). */
+    MemoryBind bindsByHost(java.net.InetSocketAddress to) {
+        return to.getAddress().equals(HOST_A) ? bindA : bindB;
+    }
+
     static InetAddress addr(String s) {
         try {
             return InetAddress.getByName(s);

@@ -76,6 +76,51 @@ class DevicePairTest {
         }
     }
 
+    /**
+     * Both sides initiate at once and the initiations cross on the wire. The kernel and
+     * wireguard-go each drop the answer to their own initiation and wait REKEY_TIMEOUT for a
+     * retry; with initiator and responder handshakes kept apart, both complete at once.
+     */
+    @Test
+    void crossingInitiationsBothCompleteWithoutWaitingForARetry() throws Exception {
+        try (DevicePair p = new DevicePair(7).configure(PresharedKey.NONE)) {
+            java.util.List<Runnable> held = new java.util.ArrayList<>();
+            p.network.setFilter((from, to, d) -> {
+                if (d[0] == 1) {
+                    synchronized (held) {
+                        if (held.size() < 1) {
+                            // Hold the first initiation until the other side has sent its own.
+                            held.add(() -> p.bindsByHost(to).inject(d, from));
+                            return null;
+                        }
+                        held.forEach(Runnable::run);
+                        held.clear();
+                    }
+                }
+                return d;
+            });
+            p.tunA.inject(io.jwg.tun.memory.Ping.echoRequest(DevicePair.TUN_A, DevicePair.TUN_B, 1, 1, new byte[8]));
+            p.tunB.inject(io.jwg.tun.memory.Ping.echoRequest(DevicePair.TUN_B, DevicePair.TUN_A, 1, 2, new byte[8]));
+            // No clock movement at all: a retry after REKEY_TIMEOUT cannot be what saves us.
+            byte[] atB = null;
+            byte[] atA = null;
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while ((atA == null || atB == null) && System.nanoTime() < end) {
+                p.scheduler.runDue();
+                if (atB == null) {
+                    atB = p.tunB.poll(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                if (atA == null) {
+                    atA = p.tunA.poll(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
+            assertNotNull(atB, "A's packet reached B");
+            assertNotNull(atA, "B's packet reached A");
+            p.assertPingAtoB();
+            p.assertPingBtoA();
+        }
+    }
+
     @Test
     void unroutedPacketsAreDroppedAndCounted() throws Exception {
         try (DevicePair p = new DevicePair(6).configure(PresharedKey.NONE)) {
