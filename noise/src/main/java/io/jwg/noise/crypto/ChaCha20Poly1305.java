@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+package io.jwg.noise.crypto;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * jwg's own ChaCha20-Poly1305 (RFC 8439 section 2.8) with WireGuard's nonce (whitepaper 5.4.6):
+ * the project's default {@link Aead}.
+ *
+ * <p>The work is done by an {@link Engine} chosen once per JVM: {@link VectorChaCha20Poly1305}
+ * (Vector API, AVX2-class CPUs) when the JVM runs with {@code --add-modules jdk.incubator.vector},
+ * else the portable {@link ScalarChaCha20Poly1305}. Both run on heap and direct buffers, in place or
+ * not, allocate nothing per call and keep no per-call state, so one instance may seal and open on
+ * any number of threads at once. The only field besides the key is the nonce's 32-bit constant,
+ * which WireGuard sets to zero; RFC test vectors use other values.
+ *
+ * <p>Bad input never throws: {@link #open} returns {@code false} for short or forged packets.
+ * Ranges outside the buffers' limits and read-only destinations are programming errors and throw.
+ */
+public final class ChaCha20Poly1305 implements Aead {
+
+    /** The provider of this implementation, named {@code "jwg"}. */
+    public static final AeadProvider PROVIDER = provider("jwg", null);
+
+    /** One-shot seal/open over a key schedule; implementations are stateless singletons. */
+    interface Engine {
+        /** Short name for logs and benchmark tables. */
+        String name();
+
+        /**
+         * Seals ({@code len} plaintext bytes, tag written after them) or opens ({@code len}
+         * ciphertext bytes followed by their tag, already bounds-checked).
+         *
+         * @return {@code false} when opening and the tag does not verify
+         */
+        boolean crypt(boolean seal, int[] key, int constant, long counter, byte[] ad,
+                ByteBuffer src, int srcOff, ByteBuffer dst, int dstOff, int len);
+    }
+
+    private static final Engine DEFAULT_ENGINE = chooseEngine();
+
+    private static final VarHandle ARRAY_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final int[] key = new int[8];
+    private final int constant;
+    private final Engine engine;
+
+    /** Binds a new instance to a copy of the 32-byte {@code key}. */
+    public ChaCha20Poly1305(byte[] key) {
+        this(key, 0, DEFAULT_ENGINE);
+    }
+
+    /**
+     * @param constant the first 32 bits of RFC 8439's 96-bit nonce, as a little-endian int;
+     *     WireGuard uses 0
+     */
+    ChaCha20Poly1305(byte[] key, int constant, Engine engine) {
+        if (key.length != KEY_SIZE) {
+            throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes, got " + key.length);
+        }
+        for (int i = 0; i < 8; i++) {
+            this.key[i] = (int) ARRAY_INT.get(key, 4 * i);
+        }
+        this.constant = constant;
+        this.engine = Objects.requireNonNull(engine);
+    }
+
+    /** The engine this JVM uses by default: {@code "vector"} or {@code "scalar"}. */
+    public static String defaultEngineName() {
+        return DEFAULT_ENGINE.name();
+    }
+
+    /** A provider of this class on a given engine; {@code null} means the JVM's default. */
+    static AeadProvider provider(String name, Engine engine) {
+        return new AeadProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Aead create(byte[] key) {
+                return new ChaCha20Poly1305(key, 0, engine == null ? DEFAULT_ENGINE : engine);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    @Override
+    public void seal(long counter, byte[] ad, ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
+        Objects.checkFromIndexSize(srcOff, len, src.limit());
+        Objects.checkFromIndexSize(dstOff, len + TAG_SIZE, dst.limit());
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        engine.crypt(true, key, constant, counter, ad, src, srcOff, dst, dstOff, len);
+    }
+
+    @Override
+    public boolean open(long counter, byte[] ad, ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
+        if (len < TAG_SIZE) {
+            return false;
+        }
+        Objects.checkFromIndexSize(srcOff, len, src.limit());
+        Objects.checkFromIndexSize(dstOff, len - TAG_SIZE, dst.limit());
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        return engine.crypt(false, key, constant, counter, ad, src, srcOff, dst, dstOff, len - TAG_SIZE);
+    }
+
+    @Override
+    public void close() {
+        Arrays.fill(key, 0);
+    }
+
+    /**
+     * The Vector API engine needs the incubator module at run time and a CPU on which 256-bit
+     * vectors are native; anything else gets the scalar engine (the Vector API's Java fallback
+     * would be far slower than plain ints).
+     */
+    private static Engine chooseEngine() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                if (VectorChaCha20Poly1305.isSupported()) {
+                    return VectorChaCha20Poly1305.INSTANCE;
+                }
+            } catch (LinkageError e) {
+                // the module is there but unusable: fall through to the portable engine
+            }
+        }
+        return ScalarChaCha20Poly1305.INSTANCE;
+    }
+}

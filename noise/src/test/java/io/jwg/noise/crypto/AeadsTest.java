@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+package io.jwg.noise.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class AeadsTest {
+
+    @Test
+    void fastestIsJwgsOwnImplementation() {
+        assertSame(ChaCha20Poly1305.PROVIDER, Aeads.fastest());
+        assertEquals("jwg", Aeads.fastest().name());
+    }
+
+    @Test
+    void byNameFindsEveryProviderIgnoringCase() {
+        assertSame(JdkAead.PROVIDER, Aeads.byName("JDK"));
+        assertSame(BouncyCastleAead.PROVIDER, Aeads.byName("bouncycastle"));
+        assertSame(BouncyCastleAead.PROVIDER, Aeads.byName("bc"));
+        assertSame(ChaCha20Poly1305.PROVIDER, Aeads.byName(" jwg "));
+        assertSame(Aeads.JWG_SCALAR, Aeads.byName("jwg-scalar"));
+        for (AeadProvider p : Aeads.all()) {
+            assertSame(p, Aeads.byName(p.name()));
+        }
+    }
+
+    @Test
+    void unknownNameIsRejectedWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Aeads.byName("rot13"));
+        assertEquals(true, e.getMessage().contains("bouncycastle"));
+    }
+
+    @Test
+    void systemPropertySelectsTheConfiguredProvider() {
+        String old = System.getProperty(Aeads.PROPERTY);
+        try {
+            System.setProperty(Aeads.PROPERTY, "jdk");
+            assertSame(JdkAead.PROVIDER, Aeads.configured());
+            System.clearProperty(Aeads.PROPERTY);
+            assertSame(ChaCha20Poly1305.PROVIDER, Aeads.configured());
+        } finally {
+            if (old == null) {
+                System.clearProperty(Aeads.PROPERTY);
+            } else {
+                System.setProperty(Aeads.PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void vectorEngineIsTheDefaultWhenTheModuleIsPresent() {
+        // surefire runs with add-modules jdk.incubator.vector; the CPU here has AVX2
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorChaCha20Poly1305.isSupported()) {
+            assertEquals("vector", ChaCha20Poly1305.defaultEngineName());
+        } else {
+            assertEquals("scalar", ChaCha20Poly1305.defaultEngineName());
+        }
+    }
+
+    @Test
+    void nonceReuseOnSealIsReportedByTheLibraryBackedImplementations() {
+        for (AeadProvider p : new AeadProvider[] {JdkAead.PROVIDER, BouncyCastleAead.PROVIDER}) {
+            try (Aead aead = p.create(new byte[32])) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+                aead.seal(1, null, buf, 0, 10, buf, 20);
+                assertThrows(IllegalStateException.class, () -> aead.seal(1, null, buf, 0, 10, buf, 20), p.name());
+            }
+        }
+    }
+}
