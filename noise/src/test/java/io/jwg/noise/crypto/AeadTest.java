@@ -138,6 +138,25 @@ class AeadTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void forgedPacketIsNotDecryptedIntoTheDestination(AeadImplementation impl) {
+        try (Aead aead = impl.create(new byte[32])) {
+            for (int size : new int[] {10, 700}) {
+                byte[] sealed = seal(aead, size, null, new byte[size]);
+                sealed[size] ^= 1; // tag
+                ByteBuffer dst = ByteBuffer.allocateDirect(size);
+                for (int i = 0; i < size; i++) {
+                    dst.put(i, (byte) 0x3c);
+                }
+                assertFalse(aead.open(size, null, ByteBuffer.wrap(sealed), 0, sealed.length, dst, 0));
+                for (int i = 0; i < size; i++) {
+                    assertEquals((byte) 0x3c, dst.get(i), "byte " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void rejectsWrongCounterOrAssociatedData(AeadImplementation impl) {
         try (Aead aead = impl.create(new byte[32])) {
             byte[] sealed = seal(aead, 5, new byte[] {1, 2, 3}, new byte[40]);

@@ -3,18 +3,23 @@ package io.jwg.noise.crypto;
 
 import static io.jwg.noise.crypto.AeadImplementation.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Poly1305 against RFC 8439 section 2.5.2 and the appendix A.3 vectors that target carries and the
- * final reduction, on heap and direct buffers. (The AEAD engines' own copies of the block step are
- * checked by the AEAD vectors and the cross-check against the JDK and BouncyCastle.)
+ * final reduction, on heap and direct buffers, for the scalar and the Vector API implementation;
+ * and the two against each other on random keys, messages and AD.
  */
 class Poly1305Test {
 
@@ -47,14 +52,63 @@ class Poly1305Test {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void computesThePublishedTag(String name, String key, String message, String tag) {
+    void scalarComputesThePublishedTag(String name, String key, String message, String tag) {
+        check(false, name, key, message, tag);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void vectorComputesThePublishedTag(String name, String key, String message, String tag) {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "run with add-modules jdk.incubator.vector to test Poly1305Vector");
+        check(true, name, key, message, tag);
+    }
+
+    private static void check(boolean vector, String name, String key, String message, String tag) {
         byte[] msg = hex(message);
         for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.allocate(msg.length + 21), ByteBuffer.allocateDirect(msg.length + 21)}) {
             buf.put(5, msg);
-            Poly1305.mac(hex(key), buf, 5, msg.length, buf, 5 + msg.length);
+            if (vector) {
+                Poly1305Vector.mac(hex(key), buf, 5, msg.length, buf, 5 + msg.length);
+            } else {
+                Poly1305.mac(hex(key), buf, 5, msg.length, buf, 5 + msg.length);
+            }
             byte[] got = new byte[16];
             buf.get(5 + msg.length, got);
             assertArrayEquals(hex(tag), got, name);
+        }
+    }
+
+    @Test
+    void vectorAndScalarAgreeOnRandomKeysAndMessages() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "run with add-modules jdk.incubator.vector to test Poly1305Vector");
+        Random random = new Random(1305);
+        for (int trial = 0; trial < 3000; trial++) {
+            int len = random.nextInt(700);
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            if (trial % 7 == 0) {
+                Arrays.fill(key, 0, 16, (byte) 0xff); // largest r after clamping
+            }
+            byte[] msg = new byte[len];
+            if (trial % 5 == 0) {
+                Arrays.fill(msg, (byte) 0xff);
+            } else {
+                random.nextBytes(msg);
+            }
+            byte[] ad = trial % 3 == 0 ? null : new byte[random.nextInt(40)];
+            ByteBuffer buf = ByteBuffer.allocateDirect(len + 32).put(0, msg);
+            long r0 = random.nextLong(), r1 = random.nextLong(), s0 = random.nextLong(), s1 = random.nextLong();
+            Poly1305.aeadTag(r0, r1, s0, s1, ad, buf, 0, len, buf, len, false);
+            assertTrue(Poly1305Vector.aeadTag(r0, r1, s0, s1, ad, buf, 0, len, buf, len, true), "aead, len " + len);
+            Poly1305.mac(key, buf, 0, len, buf, len + 16);
+            byte[] expected = new byte[16];
+            buf.get(len + 16, expected);
+            Poly1305Vector.mac(key, buf, 0, len, buf, len + 16);
+            byte[] got = new byte[16];
+            buf.get(len + 16, got);
+            assertArrayEquals(expected, got, "raw, len " + len);
         }
     }
 
