@@ -3,6 +3,7 @@ package io.jwg.bench;
 
 import io.jwg.noise.crypto.Aead;
 import io.jwg.noise.crypto.Aeads;
+import io.jwg.noise.crypto.ChaCha20Poly1305;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the JDK).
  *
  * <p>The forks add {@code --add-modules jdk.incubator.vector} so that "jwg" runs its Vector API
- * engine, as jwg's launcher does; "jwg-scalar" is the same class on its portable engine.
+ * engine, as jwg's launcher does, and wait for that engine's warm-up; "jwg-scalar" is the same class
+ * on its portable engine.
  * {@code open} first copies the pristine sealed packet back over the buffer (an in-place open
  * overwrites it); that copy is included in the open figures, about 1-3% of them.
  */
@@ -50,7 +52,11 @@ public class AeadBenchmark {
     private long counter;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws InterruptedException {
+        // jwg serves packets with its scalar engine until the vector one is compiled: measure the latter
+        if (!ChaCha20Poly1305.awaitWarmUp(2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("jwg's vector engine did not warm up");
+        }
         SplittableRandom random = new SplittableRandom(1420);
         byte[] key = new byte[Aead.KEY_SIZE];
         random.nextBytes(key);

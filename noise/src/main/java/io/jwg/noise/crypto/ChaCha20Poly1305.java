@@ -8,17 +8,21 @@ import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * jwg's own ChaCha20-Poly1305 (RFC 8439 section 2.8) with WireGuard's nonce (whitepaper 5.4.6):
  * the project's default {@link Aead}.
  *
- * <p>The work is done by an {@link Engine} chosen once per JVM: {@link VectorChaCha20Poly1305}
- * (Vector API, AVX2-class CPUs) when the JVM runs with {@code --add-modules jdk.incubator.vector},
- * else the portable {@link ScalarChaCha20Poly1305}. Both run on heap and direct buffers, in place or
- * not, allocate nothing per call and keep no per-call state, so one instance may seal and open on
- * any number of threads at once. The only field besides the key is the nonce's 32-bit constant,
- * which WireGuard sets to zero; RFC test vectors use other values.
+ * <p>The work is done by an {@link Engine}: {@link VectorChaCha20Poly1305} (Vector API, AVX2-class
+ * CPUs) when the JVM runs with {@code --add-modules jdk.incubator.vector}, else the portable
+ * {@link ScalarChaCha20Poly1305}. The vector engine is a thousand times slower until the JIT has
+ * compiled it, so the JVM starts on the scalar engine and switches once a background thread has
+ * warmed the vector engine up ({@link EngineWarmUp}, a few seconds of one core at start-up;
+ * {@link #awaitWarmUp} waits for it). Both engines run on heap and direct buffers, in place or not,
+ * allocate nothing per call and keep no per-call state, so one instance may seal and open on any
+ * number of threads at once. The only field besides the key is the nonce's 32-bit constant, which
+ * WireGuard sets to zero; RFC test vectors use other values.
  *
  * <p>Bad input never throws: {@link #open} returns {@code false} for short or forged packets.
  * Ranges outside the buffers' limits and read-only destinations are programming errors and throw.
@@ -43,23 +47,31 @@ public final class ChaCha20Poly1305 implements Aead {
                 ByteBuffer src, int srcOff, ByteBuffer dst, int dstOff, int len);
     }
 
-    private static final Engine DEFAULT_ENGINE = chooseEngine();
+    /** The engine after warm-up: the vector one where it runs natively, else the scalar one. */
+    private static final Engine PREFERRED_ENGINE = chooseEngine();
+    /** What instances without a fixed engine use now; becomes PREFERRED_ENGINE after warm-up. */
+    private static volatile Engine currentEngine = ScalarChaCha20Poly1305.INSTANCE;
+    private static final EngineWarmUp WARM_UP = PREFERRED_ENGINE == ScalarChaCha20Poly1305.INSTANCE
+            ? null
+            : EngineWarmUp.start(PREFERRED_ENGINE, engine -> currentEngine = engine);
 
     private static final VarHandle ARRAY_INT =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int[] key = new int[8];
     private final int constant;
+    /** A fixed engine, or {@code null} for the JVM's current one. */
     private final Engine engine;
 
     /** Binds a new instance to a copy of the 32-byte {@code key}. */
     public ChaCha20Poly1305(byte[] key) {
-        this(key, 0, DEFAULT_ENGINE);
+        this(key, 0, null);
     }
 
     /**
      * @param constant the first 32 bits of RFC 8439's 96-bit nonce, as a little-endian int;
      *     WireGuard uses 0
+     * @param engine a fixed engine, or {@code null} for the JVM's current one
      */
     ChaCha20Poly1305(byte[] key, int constant, Engine engine) {
         if (key.length != KEY_SIZE) {
@@ -69,12 +81,27 @@ public final class ChaCha20Poly1305 implements Aead {
             this.key[i] = (int) ARRAY_INT.get(key, 4 * i);
         }
         this.constant = constant;
-        this.engine = Objects.requireNonNull(engine);
+        this.engine = engine;
     }
 
-    /** The engine this JVM uses by default: {@code "vector"} or {@code "scalar"}. */
-    public static String defaultEngineName() {
-        return DEFAULT_ENGINE.name();
+    /** The engine instances use right now: {@code "vector"} or {@code "scalar"}. */
+    public static String currentEngineName() {
+        return currentEngine.name();
+    }
+
+    /** The engine this JVM uses once warmed up: {@code "vector"} or {@code "scalar"}. */
+    public static String preferredEngineName() {
+        return PREFERRED_ENGINE.name();
+    }
+
+    /**
+     * Waits until the preferred engine serves packets (or its warm-up gave up); returns at once
+     * where there is nothing to warm up. Benchmarks call it so that they measure the steady state.
+     *
+     * @return {@code false} if the wait timed out
+     */
+    public static boolean awaitWarmUp(long timeout, TimeUnit unit) throws InterruptedException {
+        return WARM_UP == null || WARM_UP.await(timeout, unit);
     }
 
     /** A provider of this class on a given engine; {@code null} means the JVM's default. */
@@ -87,7 +114,7 @@ public final class ChaCha20Poly1305 implements Aead {
 
             @Override
             public Aead create(byte[] key) {
-                return new ChaCha20Poly1305(key, 0, engine == null ? DEFAULT_ENGINE : engine);
+                return new ChaCha20Poly1305(key, 0, engine);
             }
 
             @Override
@@ -104,7 +131,7 @@ public final class ChaCha20Poly1305 implements Aead {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        engine.crypt(true, key, constant, counter, ad, src, srcOff, dst, dstOff, len);
+        (engine != null ? engine : currentEngine).crypt(true, key, constant, counter, ad, src, srcOff, dst, dstOff, len);
     }
 
     @Override
@@ -117,7 +144,8 @@ public final class ChaCha20Poly1305 implements Aead {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        return engine.crypt(false, key, constant, counter, ad, src, srcOff, dst, dstOff, len - TAG_SIZE);
+        return (engine != null ? engine : currentEngine)
+                .crypt(false, key, constant, counter, ad, src, srcOff, dst, dstOff, len - TAG_SIZE);
     }
 
     @Override

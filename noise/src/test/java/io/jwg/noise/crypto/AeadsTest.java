@@ -4,7 +4,9 @@ package io.jwg.noise.crypto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AeadsTest {
@@ -51,13 +53,13 @@ class AeadsTest {
     }
 
     @Test
-    void vectorEngineIsTheDefaultWhenTheModuleIsPresent() {
+    void vectorEngineIsPreferredWhenTheModuleIsPresentAndTakesOverAfterWarmUp() throws InterruptedException {
         // surefire runs with add-modules jdk.incubator.vector; the CPU here has AVX2
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorChaCha20Poly1305.isSupported()) {
-            assertEquals("vector", ChaCha20Poly1305.defaultEngineName());
-        } else {
-            assertEquals("scalar", ChaCha20Poly1305.defaultEngineName());
-        }
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && VectorChaCha20Poly1305.isSupported();
+        assertEquals(vector ? "vector" : "scalar", ChaCha20Poly1305.preferredEngineName());
+        assertTrue(ChaCha20Poly1305.awaitWarmUp(2, TimeUnit.MINUTES), "warm-up did not end");
+        assertEquals(ChaCha20Poly1305.preferredEngineName(), ChaCha20Poly1305.currentEngineName());
     }
 
     @Test
