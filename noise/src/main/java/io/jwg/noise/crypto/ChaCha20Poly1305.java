@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * warmed the vector engine up ({@link EngineWarmUp}, a few seconds of one core at start-up;
  * {@link #awaitWarmUp} waits for it). Both engines run on heap and direct buffers, in place or not,
  * allocate nothing per call and keep no per-call state, so one instance may seal and open on any
- * number of threads at once. The only field besides the key is the nonce's 32-bit constant, which
+ * number of threads at once; the vector engine only gets writable direct buffers (see
+ * {@link #engineFor}). The only field besides the key is the nonce's 32-bit constant, which
  * WireGuard sets to zero; RFC test vectors use other values.
  *
  * <p>Bad input never throws: {@link #open} returns {@code false} for short or forged packets.
@@ -131,7 +132,7 @@ public final class ChaCha20Poly1305 implements Aead {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        (engine != null ? engine : currentEngine).crypt(true, key, constant, counter, ad, src, srcOff, dst, dstOff, len);
+        engineFor(src, dst).crypt(true, key, constant, counter, ad, src, srcOff, dst, dstOff, len);
     }
 
     @Override
@@ -144,8 +145,24 @@ public final class ChaCha20Poly1305 implements Aead {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        return (engine != null ? engine : currentEngine)
-                .crypt(false, key, constant, counter, ad, src, srcOff, dst, dstOff, len - TAG_SIZE);
+        return engineFor(src, dst).crypt(false, key, constant, counter, ad, src, srcOff, dst, dstOff, len - TAG_SIZE);
+    }
+
+    /**
+     * The fixed engine, else the current one; but heap and read-only buffers always take the scalar
+     * engine. The vector engine is JIT-compiled for the data path's writable direct buffers: one
+     * call with another buffer class makes C2 throw that code away and recompile it for mixed types
+     * (25% slower, measured), and until then it runs interpreted, a thousand times slower.
+     */
+    private Engine engineFor(ByteBuffer src, ByteBuffer dst) {
+        if (engine != null) {
+            return engine;
+        }
+        Engine e = currentEngine;
+        if (e != ScalarChaCha20Poly1305.INSTANCE && !(src.isDirect() && dst.isDirect() && !src.isReadOnly())) {
+            return ScalarChaCha20Poly1305.INSTANCE;
+        }
+        return e;
     }
 
     @Override

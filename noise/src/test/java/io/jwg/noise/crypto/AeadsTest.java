@@ -63,6 +63,30 @@ class AeadsTest {
     }
 
     @Test
+    void defaultInstanceHandlesHeapDirectAndReadOnlyBuffersAlike() throws InterruptedException {
+        ChaCha20Poly1305.awaitWarmUp(2, TimeUnit.MINUTES);
+        byte[] key = new byte[32];
+        key[0] = 42;
+        byte[] pt = new byte[777];
+        java.util.Arrays.fill(pt, (byte) 7);
+        java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(pt.length + Aead.TAG_SIZE);
+        try (Aead reference = JdkAead.PROVIDER.create(key); Aead aead = Aeads.fastest().create(key)) {
+            reference.seal(3, null, java.nio.ByteBuffer.wrap(pt), 0, pt.length, expected, 0);
+            java.nio.ByteBuffer[] sources = {java.nio.ByteBuffer.wrap(pt),
+                    java.nio.ByteBuffer.allocateDirect(pt.length).put(0, pt),
+                    java.nio.ByteBuffer.allocateDirect(pt.length).put(0, pt).asReadOnlyBuffer()};
+            for (java.nio.ByteBuffer src : sources) {
+                for (boolean directDst : new boolean[] {false, true}) {
+                    java.nio.ByteBuffer dst = directDst ? java.nio.ByteBuffer.allocateDirect(pt.length + 16)
+                            : java.nio.ByteBuffer.allocate(pt.length + 16);
+                    aead.seal(3, null, src, 0, pt.length, dst, 0);
+                    assertEquals(expected, dst.clear(), src + " -> " + dst);
+                }
+            }
+        }
+    }
+
+    @Test
     void nonceReuseOnSealIsReportedByTheLibraryBackedImplementations() {
         for (AeadProvider p : new AeadProvider[] {JdkAead.PROVIDER, BouncyCastleAead.PROVIDER}) {
             try (Aead aead = p.create(new byte[32])) {
