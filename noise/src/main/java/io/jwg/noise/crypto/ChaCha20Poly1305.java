@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * warmed the vector engine up ({@link EngineWarmUp}, a few seconds of one core at start-up;
  * {@link #awaitWarmUp} waits for it). Both engines run on heap and direct buffers, in place or not,
  * allocate nothing per call and keep no per-call state, so one instance may seal and open on any
- * number of threads at once; the vector engine only gets writable direct buffers (see
- * {@link #engineFor}). The only field besides the key is the nonce's 32-bit constant, which
- * WireGuard sets to zero; RFC test vectors use other values.
+ * number of threads at once. Only writable direct buffers, the data path's, go to the vector
+ * engine; heap and read-only ones take the scalar engine. The only field besides the key is the
+ * nonce's 32-bit constant, which WireGuard sets to zero; RFC test vectors use other values.
  *
  * <p>Bad input never throws: {@link #open} returns {@code false} for short or forged packets.
  * Ranges outside the buffers' limits and read-only destinations are programming errors and throw.
