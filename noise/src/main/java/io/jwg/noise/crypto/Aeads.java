@@ -1,71 +1,61 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.noise.crypto;
 
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.List;
+import java.util.Locale;
 
-/** TEMPORARY placeholder until the AEAD implementations land: the JDK's cipher only. */
+/**
+ * The registry of {@link AeadProvider}s: jwg's own {@link ChaCha20Poly1305} (the default and the
+ * fastest, see benchmarks/aead.sh), the JDK's and BouncyCastle's. The system property
+ * {@value #PROPERTY} ({@code jwg|jwg-scalar|jdk|bouncycastle}) switches the data path's choice at
+ * start-up.
+ */
 public final class Aeads {
+
+    /** System property naming the provider {@link #configured()} returns. */
+    public static final String PROPERTY = "jwg.aead";
+
+    /** jwg's implementation forced onto its portable engine, for comparisons. */
+    public static final AeadProvider JWG_SCALAR =
+            ChaCha20Poly1305.provider("jwg-scalar", ScalarChaCha20Poly1305.INSTANCE);
+
+    private static final List<AeadProvider> ALL =
+            List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER, BouncyCastleAead.PROVIDER);
+
     private Aeads() {}
 
+    /** The fastest implementation: jwg's own. */
     public static AeadProvider fastest() {
-        return JDK;
+        return ChaCha20Poly1305.PROVIDER;
     }
 
-    private static final AeadProvider JDK = new AeadProvider() {
-        @Override
-        public String name() {
-            return "jdk";
+    /** Every known provider, the default first. */
+    public static List<AeadProvider> all() {
+        return ALL;
+    }
+
+    /**
+     * The provider called {@code name} ({@code "jwg"}, {@code "jwg-scalar"}, {@code "jdk"},
+     * {@code "bouncycastle"}; case-insensitive, {@code "bc"} also accepted).
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static AeadProvider byName(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("bc")) {
+            n = "bouncycastle";
         }
-
-        @Override
-        public Aead create(byte[] key) {
-            SecretKeySpec spec = new SecretKeySpec(key.clone(), "ChaCha20");
-            return new Aead() {
-                @Override
-                public void seal(long counter, byte[] ad, ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
-                    run(Cipher.ENCRYPT_MODE, counter, ad, src, srcOff, len, dst, dstOff);
-                }
-
-                @Override
-                public boolean open(long counter, byte[] ad, ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
-                    if (len < TAG_SIZE) {
-                        return false;
-                    }
-                    try {
-                        run(Cipher.DECRYPT_MODE, counter, ad, src, srcOff, len, dst, dstOff);
-                        return true;
-                    } catch (IllegalStateException e) {
-                        return false;
-                    }
-                }
-
-                private void run(int mode, long counter, byte[] ad, ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
-                    try {
-                        byte[] nonce = new byte[12];
-                        for (int i = 0; i < 8; i++) {
-                            nonce[4 + i] = (byte) (counter >>> (8 * i));
-                        }
-                        Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-                        c.init(mode, spec, new IvParameterSpec(nonce));
-                        if (ad != null) {
-                            c.updateAAD(ad);
-                        }
-                        byte[] in = new byte[len];
-                        src.get(srcOff, in);
-                        byte[] out = c.doFinal(in);
-                        dst.put(dstOff, out);
-                    } catch (GeneralSecurityException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-
-                @Override
-                public void close() {}
-            };
+        for (AeadProvider p : ALL) {
+            if (p.name().equals(n)) {
+                return p;
+            }
         }
-    };
+        throw new IllegalArgumentException("unknown AEAD implementation '" + name + "'; known: jwg, jwg-scalar, jdk, bouncycastle");
+    }
+
+    /** The provider named by the system property {@value #PROPERTY}, or {@link #fastest()}. */
+    public static AeadProvider configured() {
+        String name = System.getProperty(PROPERTY);
+        return name == null || name.isBlank() ? fastest() : byName(name);
+    }
 }
