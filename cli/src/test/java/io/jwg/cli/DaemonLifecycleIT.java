@@ -124,6 +124,8 @@ class DaemonLifecycleIT {
                 assertTrue(JwgLauncher.awaitTrue(() -> Files.exists(socket(name)) || !p.isAlive(), JwgLauncher.LAUNCH_TIMEOUT));
                 assertTrue(p.isAlive(), "-f returned:\n" + Files.readString(log));
                 assertTrue(linkExists(ns, name));
+                // The socket exists a moment before the start-up line is written.
+                JwgLauncher.awaitTrue(() -> readQuietly(log).contains("Device started"), JwgLauncher.LAUNCH_TIMEOUT);
                 String started = Files.readString(log);
                 assertTrue(started.contains("DEBUG: (" + name + ") "), "LOG_LEVEL=debug shows debug lines:\n" + started);
                 assertTrue(started.matches("(?s).*INFO: \\(" + name + "\\) \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d Device started.*"),
@@ -174,5 +176,13 @@ class DaemonLifecycleIT {
             }
         }
         return false;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }
