@@ -50,7 +50,7 @@ final class UapiConnection implements Runnable {
         this.device = device;
         this.channel = channel;
         this.limits = limits;
-        this.deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+        this.deadline = System.nanoTime() + limits.idleTimeout().toNanos();
     }
 
     @Override
@@ -87,11 +87,12 @@ final class UapiConnection implements Runnable {
 
     /** Serves one request; false when the connection is to be closed. */
     private boolean serve(LineReader in) throws IOException {
-        deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+        deadline = System.nanoTime() + limits.idleTimeout().toNanos();
         int n = in.readLine(MAX_OPERATION_LINE, false);
         if (n == LineReader.EOF) {
             return false;
         }
+        deadline = System.nanoTime() + limits.requestTimeout().toNanos();
         String op = n >= 0 && in.endedWithNewline() ? in.text() : null;
         if ("get=1".equals(op)) {
             int next = in.read();

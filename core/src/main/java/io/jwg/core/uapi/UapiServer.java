@@ -45,12 +45,20 @@ public final class UapiServer implements AutoCloseable {
      * @param maxRequestBytes bytes of one set request (more: errno=-5)
      * @param maxRequestLines lines of one set request (more: errno=-5)
      * @param socketCheckInterval how often the socket file is checked for removal
+     * @param idleTimeout time a connection may wait before its operation line arrives: wg sends it
+     *     at once, so idle connections give their slot back quickly and cannot lock wg out
      */
     record Limits(Duration requestTimeout, int maxConnections, long maxRequestBytes, int maxRequestLines,
-            Duration socketCheckInterval) {
+            Duration socketCheckInterval, Duration idleTimeout) {
         /** Enough for configurations with hundreds of thousands of allowed IPs. */
         static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 256, 16L << 20, 1 << 20,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(3));
+
+        Limits(Duration requestTimeout, int maxConnections, long maxRequestBytes, int maxRequestLines,
+                Duration socketCheckInterval) {
+            this(requestTimeout, maxConnections, maxRequestBytes, maxRequestLines, socketCheckInterval,
+                    requestTimeout.compareTo(Duration.ofSeconds(3)) < 0 ? requestTimeout : Duration.ofSeconds(3));
+        }
     }
 
     private static final int BACKLOG = 1024;
@@ -199,7 +207,8 @@ public final class UapiServer implements AutoCloseable {
     /** Closes connections past their deadline, and notices when the socket file goes away. */
     private void watchLoop() {
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
-                Math.min(limits.requestTimeout().toNanos() / 4, limits.socketCheckInterval().toNanos()));
+                Math.min(Math.min(limits.requestTimeout().toNanos(), limits.idleTimeout().toNanos()) / 4,
+                        limits.socketCheckInterval().toNanos()));
         long nextFileCheck = System.nanoTime() + limits.socketCheckInterval().toNanos();
         boolean watchingFile = true;
         while (!closed) {

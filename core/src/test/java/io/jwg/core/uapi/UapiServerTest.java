@@ -254,4 +254,26 @@ class UapiServerTest {
         assertEquals(before, d.get());
         assertEquals(before, exchange(server, "get=1\n\n"));
     }
+
+    @Test
+    void idleConnectionsGiveTheirSlotsBackSoWgIsNotLockedOut() throws Exception {
+        var d = device();
+        UapiServer server = start(d, dir.resolve("idle.sock"), new UapiServer.Limits(Duration.ofSeconds(30), 4,
+                16 << 20, 1 << 20, Duration.ofSeconds(1), Duration.ofMillis(300)));
+        java.util.List<SocketChannel> squatters = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                squatters.add(connect(server)); // every slot taken, nothing ever sent
+            }
+            long start = System.nanoTime();
+            String reply = exchange(server, "get=1\n\n");
+            assertTrue(reply.endsWith("errno=0\n\n"), reply);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5),
+                    "served after the idle timeout, not the 30 s request timeout");
+        } finally {
+            for (SocketChannel c : squatters) {
+                c.close();
+            }
+        }
+    }
 }
