@@ -54,6 +54,9 @@ final class Edwards25519 {
         final long[] f = Field25519.create();
         final long[] g = Field25519.create();
         final long[] h = Field25519.create();
+        final long[] ypx = Field25519.create();
+        final long[] ymx = Field25519.create();
+        final long[] xy2d = Field25519.create();
     }
 
     /** Writes the u-coordinate of k * B for a clamped little-endian scalar k (so k < 2^255). */
@@ -74,20 +77,17 @@ final class Edwards25519 {
 
         Point h = new Point();
         Scratch s = new Scratch();
-        long[] ypx = Field25519.create();
-        long[] ymx = Field25519.create();
-        long[] xy2d = Field25519.create();
         long[] table = Table.ENTRIES;
         for (int i = 1; i < 64; i += 2) {
-            select(table, i >>> 1, digits[i], ypx, ymx, xy2d);
-            addNiels(h, ypx, ymx, xy2d, s);
+            select(table, i >>> 1, digits[i], s);
+            addNiels(h, s.ypx, s.ymx, s.xy2d, s);
         }
         for (int i = 0; i < 4; i++) {
             dbl(h, s);
         }
         for (int i = 0; i < 64; i += 2) {
-            select(table, i >>> 1, digits[i], ypx, ymx, xy2d);
-            addNiels(h, ypx, ymx, xy2d, s);
+            select(table, i >>> 1, digits[i], s);
+            addNiels(h, s.ypx, s.ymx, s.xy2d, s);
         }
         java.util.Arrays.fill(digits, (byte) 0);
         // u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y).
@@ -99,10 +99,13 @@ final class Edwards25519 {
     }
 
     /**
-     * Loads digit * 256^row * B as (y + x, y - x, 2 d x y), digit in [-8, 8], reading the whole
-     * row whatever the digit.
+     * Loads digit * 256^row * B as (y + x, y - x, 2 d x y) into s.ypx, s.ymx, s.xy2d, digit in
+     * [-8, 8], reading the whole row whatever the digit.
      */
-    private static void select(long[] table, int row, int digit, long[] ypx, long[] ymx, long[] xy2d) {
+    private static void select(long[] table, int row, int digit, Scratch s) {
+        long[] ypx = s.ypx;
+        long[] ymx = s.ymx;
+        long[] xy2d = s.xy2d;
         int negative = digit >>> 31;
         int abs = digit - ((-negative & digit) << 1);
         Field25519.setOne(ypx);
@@ -120,7 +123,7 @@ final class Edwards25519 {
         }
         // -(x, y) = (-x, y): y + x and y - x trade places and x y changes sign.
         Field25519.cswap(negative, ypx, ymx);
-        long[] minus = Field25519.create();
+        long[] minus = s.a;
         Field25519.neg(minus, xy2d);
         long mask = -(long) negative;
         for (int l = 0; l < Field25519.LIMBS; l++) {
