@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The two Curve25519 operations (RFC 7748) a handshake is made of, as a yardstick for
  * {@link HandshakeBenchmark}: a responder does three Diffie-Hellman operations (es, ee, se; ss is
  * precomputed per peer) and one public-key derivation for its ephemeral key, an initiator two
- * and one. Whatever the handshake costs beyond these is BLAKE2s, HKDF and the AEAD.
+ * and one. Whatever the handshake costs beyond these is BLAKE2s, HKDF and the AEAD. The
+ * {@code bouncyCastle*} pair runs the same operations through BouncyCastle's implementation, which
+ * jwg used before its own, as a yardstick measured in the same run.
  */
 @Fork(1)
 @State(Scope.Thread)
@@ -53,5 +55,20 @@ public class X25519Benchmark {
     @Benchmark
     public byte[] publicFromPrivate() {
         return X25519.publicFromPrivate(privateKey);
+    }
+
+    /** {@link #sharedSecret} with BouncyCastle's {@code rfc7748.X25519}. */
+    @Benchmark
+    public byte[] bouncyCastleSharedSecret() {
+        org.bouncycastle.math.ec.rfc7748.X25519.scalarMult(privateKey, 0, publicKey, 0, shared, 0);
+        return shared;
+    }
+
+    /** {@link #publicFromPrivate} with BouncyCastle's {@code rfc7748.X25519}. */
+    @Benchmark
+    public byte[] bouncyCastlePublicFromPrivate() {
+        byte[] pub = new byte[X25519.KEY_SIZE];
+        org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(privateKey, 0, pub, 0);
+        return pub;
     }
 }

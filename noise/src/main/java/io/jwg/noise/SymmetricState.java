@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
  * by one {@link Handshake}, which holds its lock.
  */
 final class SymmetricState {
+    private static final byte[] EMPTY = new byte[0];
     final byte[] ck;
     final byte[] h;
 
@@ -43,32 +44,29 @@ final class SymmetricState {
     }
 
     void mixHash(byte[] data, int off, int len) {
-        byte[] next = Blake2s.hash(h, data, off, len);
-        System.arraycopy(next, 0, h, 0, h.length);
+        Blake2s.hash(h, data, off, len, h, 0);
     }
 
     /** MixKey with only the chaining key kept: ck = KDF1(ck, ikm). */
     void mixChainOnly(byte[] ikm) {
-        byte[] next = Kdf.kdf1(ck, ikm);
-        System.arraycopy(next, 0, ck, 0, ck.length);
-        Bytes.zero(next);
+        Kdf.kdf(ck, ikm, 0, ikm.length, ck, null, null);
     }
 
     /** MixKey(ikm): (ck, k) = KDF2(ck, ikm); returns k, which the caller zeroes after use. */
     byte[] mixKey(byte[] ikm) {
-        byte[][] out = Kdf.kdf2(ck, ikm);
-        System.arraycopy(out[0], 0, ck, 0, ck.length);
-        Bytes.zero(out[0]);
-        return out[1];
+        byte[] k = new byte[Kdf.SIZE];
+        Kdf.kdf(ck, ikm, 0, ikm.length, ck, k, null);
+        return k;
     }
 
     /** MixKeyAndHash(psk): (ck, τ, k) = KDF3(ck, psk); h = HASH(h || τ); returns k. */
     byte[] mixKeyAndHash(byte[] psk) {
-        byte[][] out = Kdf.kdf3(ck, psk);
-        System.arraycopy(out[0], 0, ck, 0, ck.length);
-        mixHash(out[1]);
-        Bytes.zero(out[0], out[1]);
-        return out[2];
+        byte[] tau = new byte[Kdf.SIZE];
+        byte[] k = new byte[Kdf.SIZE];
+        Kdf.kdf(ck, psk, 0, psk.length, ck, tau, k);
+        mixHash(tau);
+        Bytes.zero(tau);
+        return k;
     }
 
     /** EncryptAndHash: out = AEAD(k, 0, plain, h); h = HASH(h || out). Writes len + 16 bytes. */
@@ -96,7 +94,7 @@ final class SymmetricState {
 
     /** Split(): the two transport keys, initiator-to-responder first. */
     byte[][] split() {
-        return Kdf.kdf2(ck, new byte[0]);
+        return Kdf.kdf2(ck, EMPTY);
     }
 
     void zero() {

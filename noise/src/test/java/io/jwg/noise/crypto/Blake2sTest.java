@@ -45,6 +45,48 @@ class Blake2sTest {
         assertEquals(Bytes.toHex(Blake2s.digest(key, 16, data, 0, data.length)), Bytes.toHex(out));
     }
 
+    /** Random lengths around the block size, random keys and output sizes, fed in random pieces. */
+    @Test
+    void streamingAgreesWithBouncyCastleWhateverThePieces() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7693);
+        Blake2s ours = new Blake2s();
+        for (int i = 0; i < 3000; i++) {
+            int len = i < 300 ? i : random.nextInt(1000);
+            byte[] data = new byte[len];
+            random.nextBytes(data);
+            byte[] key = random.nextInt(3) == 0 ? null : new byte[1 + random.nextInt(32)];
+            if (key != null) {
+                random.nextBytes(key);
+            }
+            int outLen = 1 + random.nextInt(32);
+            Blake2sDigest theirs = new Blake2sDigest(key, outLen, null, null);
+            theirs.update(data, 0, len);
+            byte[] expected = new byte[outLen];
+            theirs.doFinal(expected, 0);
+
+            ours.init(outLen, key);
+            int at = 0;
+            while (at < len) {
+                int piece = Math.min(len - at, random.nextInt(130));
+                ours.update(data, at, piece);
+                at += piece;
+            }
+            byte[] actual = new byte[outLen + 3];
+            ours.doFinal(actual, 3);
+            assertEquals(Bytes.toHex(expected), Bytes.toHex(java.util.Arrays.copyOfRange(actual, 3, outLen + 3)),
+                    "len " + len + " outLen " + outLen);
+        }
+    }
+
+    @Test
+    void hashIntoItsOwnPrefixIsTheMixHashStep() {
+        byte[] h = sequence(32, 5);
+        byte[] data = sequence(48, 6);
+        byte[] expected = Blake2s.hash(h, data);
+        Blake2s.hash(h, data, 0, data.length, h, 0);
+        assertEquals(Bytes.toHex(expected), Bytes.toHex(h));
+    }
+
     /** The Fibonacci byte sequence of RFC 7693 appendix E. */
     private static byte[] sequence(int len, int seed) {
         byte[] out = new byte[len];

@@ -40,6 +40,53 @@ class KdfTest {
         assertEquals("5c58c1d9808a5bfdf8f38f6487248985c04f4b6d0fe427516935a0f6903b0157", Bytes.toHex(out[2]));
     }
 
+    /** Keys shorter than, equal to and longer than a block (hashed first), and empty data. */
+    @Test
+    void hmacAgreesWithBouncyCastlesHmacOverBlake2s() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2104);
+        for (int i = 0; i < 2000; i++) {
+            byte[] key = new byte[random.nextInt(150)];
+            byte[] data = new byte[i % 10 == 0 ? 0 : random.nextInt(200)];
+            random.nextBytes(key);
+            random.nextBytes(data);
+            org.bouncycastle.crypto.macs.HMac theirs =
+                    new org.bouncycastle.crypto.macs.HMac(new org.bouncycastle.crypto.digests.Blake2sDigest(256));
+            theirs.init(new org.bouncycastle.crypto.params.KeyParameter(key));
+            theirs.update(data, 0, data.length);
+            byte[] expected = new byte[32];
+            theirs.doFinal(expected, 0);
+            assertArrayEquals(expected, Kdf.hmac(key, data, 0, data.length), "key " + key.length + " data " + data.length);
+        }
+    }
+
+    /** The whitepaper's definition spelled out with separate HMACs, against the shared-pad version. */
+    @Test
+    void kdfFollowsItsDefinitionAndMayOverwriteItsKey() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 200; i++) {
+            byte[] key = new byte[32];
+            byte[] input = new byte[random.nextInt(3) * 16];
+            random.nextBytes(key);
+            random.nextBytes(input);
+            byte[] t0 = Kdf.hmac(key, input, 0, input.length);
+            byte[] t1 = Kdf.hmac(t0, new byte[] {1}, 0, 1);
+            byte[] t1x2 = java.util.Arrays.copyOf(t1, 33);
+            t1x2[32] = 2;
+            byte[] t2 = Kdf.hmac(t0, t1x2, 0, 33);
+            byte[] t2x3 = java.util.Arrays.copyOf(t2, 33);
+            t2x3[32] = 3;
+            byte[] t3 = Kdf.hmac(t0, t2x3, 0, 33);
+
+            byte[] ck = key.clone();
+            byte[] second = new byte[32];
+            byte[] third = new byte[32];
+            Kdf.kdf(ck, input, 0, input.length, ck, second, third);
+            assertArrayEquals(t1, ck);
+            assertArrayEquals(t2, second);
+            assertArrayEquals(t3, third);
+        }
+    }
+
     @Test
     void shorterKdfsArePrefixesOfLongerOnes() {
         byte[] key = Blake2s.hash(new byte[] {1});
