@@ -16,7 +16,7 @@
 #   --wireguard-go PATH  another wireguard-go build to compare ("wgnew"); "wg" is the one on PATH
 #   --duration N         seconds per iperf3 run (default 10)
 #   --warmup N           seconds of untimed TCP traffic first, so the JVM has compiled its data
-#                        path (default 5)
+#                        path (default 10; a loaded 2-core machine compiles slowly)
 #   --settle N           seconds a pair sits idle after the handshake before its idle RSS is
 #                        read (default 10; jwg hands freed native memory back every 2 s)
 #   --ping-count N       echo requests at 10 ms intervals (default 200)
@@ -61,7 +61,7 @@ done
 if [ "$MODE" = quick ]; then
   : "${DURATION:=2}" "${WARMUP:=1}" "${SETTLE:=3}" "${PING_COUNT:=50}"
 else
-  : "${DURATION:=10}" "${WARMUP:=5}" "${SETTLE:=10}" "${PING_COUNT:=200}"
+  : "${DURATION:=10}" "${WARMUP:=10}" "${SETTLE:=10}" "${PING_COUNT:=200}"
 fi
 [ "$DURATION" -ge 1 ] || die "--duration must be at least 1"
 [ "$PING_COUNT" -ge 1 ] || die "--ping-count must be at least 1"
