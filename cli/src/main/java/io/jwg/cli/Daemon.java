@@ -102,12 +102,25 @@ final class Daemon {
     private static void warmUp() {
         Thread t = new Thread(() -> {
             long start = System.nanoTime();
-            io.jwg.noise.Warmup.exercise(8, 4_000, new java.security.SecureRandom());
+            io.jwg.noise.Warmup.exercise(8, 4_000, new io.jwg.core.SystemRandom());
             LOG.fine(() -> "Crypto warmed up in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            awaitVectorEngine();
+            // Start-up (class loading, both warm-ups) grew the heap well past what an idle daemon
+            // keeps alive; the serial collector returns committed heap to the OS only after a full
+            // collection, so have one now, once, rather than carry the start-up peak forever.
+            System.gc();
         }, "jwg-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    private static void awaitVectorEngine() {
+        try {
+            io.jwg.noise.crypto.ChaCha20Poly1305.awaitWarmUp(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Creates the interface, the device and the UAPI socket, or nothing at all. */

@@ -3,7 +3,6 @@ package io.jwg.core;
 
 import io.jwg.noise.crypto.AeadProvider;
 import io.jwg.noise.crypto.Aeads;
-import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -44,7 +43,7 @@ public final class DeviceOptions {
     public static final class Builder {
         private Clock clock = Clock.system();
         private Scheduler scheduler;
-        private RandomGenerator random = new SecureRandom();
+        private RandomGenerator random = new SystemRandom();
         private AeadProvider aead = Aeads.fastest();
         private Timings timings = Timings.DEFAULT;
         private int handshakeQueueCapacity = HandshakeQueue.MAX_QUEUED_INCOMING_HANDSHAKES;
@@ -68,7 +67,7 @@ public final class DeviceOptions {
             return this;
         }
 
-        /** Randomness for keys, indices, cookies and jitter; a SecureRandom by default. Used under a lock. */
+        /** Randomness for keys, indices, cookies and jitter; the system's ({@link SystemRandom}) by default. Used under a lock. */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;

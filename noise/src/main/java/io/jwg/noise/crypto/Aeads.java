@@ -19,8 +19,21 @@ public final class Aeads {
     public static final AeadProvider JWG_SCALAR =
             ChaCha20Poly1305.provider("jwg-scalar", ScalarChaCha20Poly1305.INSTANCE);
 
-    private static final List<AeadProvider> ALL =
-            List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER, BouncyCastleAead.PROVIDER);
+    /**
+     * The comparison providers are made on first use only: the JDK's loads the security-provider
+     * tables and BouncyCastle's needs that optional library, neither of which a device uses.
+     */
+    private static final class All {
+        static final List<AeadProvider> LIST = list();
+
+        private static List<AeadProvider> list() {
+            try {
+                return List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER, BouncyCastleAead.PROVIDER);
+            } catch (NoClassDefFoundError e) {
+                return List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER); // no BouncyCastle here
+            }
+        }
+    }
 
     private Aeads() {}
 
@@ -31,7 +44,7 @@ public final class Aeads {
 
     /** Every known provider, the default first. */
     public static List<AeadProvider> all() {
-        return ALL;
+        return All.LIST;
     }
 
     /**
@@ -45,12 +58,16 @@ public final class Aeads {
         if (n.equals("bc")) {
             n = "bouncycastle";
         }
-        for (AeadProvider p : ALL) {
+        if (n.equals(ChaCha20Poly1305.PROVIDER.name())) {
+            return ChaCha20Poly1305.PROVIDER;
+        }
+        for (AeadProvider p : All.LIST) {
             if (p.name().equals(n)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown AEAD implementation '" + name + "'; known: jwg, jwg-scalar, jdk, bouncycastle");
+        throw new IllegalArgumentException("unknown AEAD implementation '" + name + "'; known: jwg, jwg-scalar, jdk, "
+                + "bouncycastle (with BouncyCastle on the classpath)");
     }
 
     /** The provider named by the system property {@value #PROPERTY}, or {@link #fastest()}. */
