@@ -66,8 +66,11 @@ class S08FullTunnelIT {
             client.up(clientIf, Examples.render("08-full-tunnel/client.conf", keys));
             WgDump dump = client.dump(clientIf);
             assertEquals(51820, dump.fwmark(), "wg-quick gave the interface its fwmark: " + dump);
-            String rules = client.run("ip", "rule").stdout() + client.run("ip", "-6", "rule").stdout();
-            assertTrue(rules.contains("not from all fwmark 0xca6c lookup 51820"), rules);
+            for (String family : new String[] {"-4", "-6"}) {
+                String rules = client.run("ip", family, "rule").stdout();
+                assertTrue(rules.contains("not from all fwmark 0xca6c lookup 51820")
+                        && rules.contains("from all lookup main suppress_prefixlength 0"), rules);
+            }
 
             try (PacketCapture underlay = PacketCapture.start(client.netns(), home.a().ifname());
                     PacketCapture tunnel = PacketCapture.start(client.netns(), clientIf);
