@@ -37,9 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Scenario 10: a stealth hub (examples/10-stealth). A prober on another link sends the hub's
  * port random datagrams, a well-formed initiation from a key the hub does not know (valid MAC1,
- * made with the noise module) and a replay of the legitimate initiator's real initiation,
- * captured on the wire. A capture on the prober's side sees not one packet come back, while the
- * legitimate initiator (which has no ListenPort) keeps working and keeps its endpoint.
+ * made with the noise module), and replays of the legitimate initiator's real initiation and of
+ * one of its data messages, both captured on the wire. A capture on the prober's side sees not
+ * one packet come back, while the legitimate initiator (which has no ListenPort) keeps working
+ * and keeps its endpoint.
  */
 @Tag(Requirements.TAG)
 @ExtendWith(ScenarioReport.class)
@@ -65,13 +66,16 @@ class S10StealthIT {
 
             // The legitimate initiator's handshake, captured on the hub's side of its link.
             byte[] realInitiation;
+            byte[] realTransport;
             try (PacketCapture wire = PacketCapture.start(hub.netns(), toInitiator.a().ifname())) {
                 initiator.up(initIf, Examples.render("10-stealth/initiator.conf", keys));
                 assertTrue(initiator.reaches("10.100.0.1", WAIT), "the initiator pings the hub through the tunnel");
-                realInitiation = wire.udp().stream()
-                        .filter(d -> d.destination().getPort() == 51820 && isInitiation(d.payload()))
-                        .map(Pcap.UdpDatagram::payload).findFirst()
+                List<byte[]> toHub = wire.udp().stream().filter(d -> d.destination().getPort() == 51820)
+                        .map(Pcap.UdpDatagram::payload).toList();
+                realInitiation = toHub.stream().filter(S10StealthIT::isInitiation).findFirst()
                         .orElseThrow(() -> new AssertionError("no initiation captured: " + wire.packets()));
+                realTransport = toHub.stream().filter(S10StealthIT::isTransport).findFirst()
+                        .orElseThrow(() -> new AssertionError("no transport message captured: " + wire.packets()));
             }
             int initiatorPort = initiator.dump(initIf).listenPort();
             assertNotEquals(0, initiatorPort);
@@ -104,6 +108,8 @@ class S10StealthIT {
             probes.add(unknown);
             // (c) the legitimate initiator's initiation, replayed
             probes.add(realInitiation);
+            // (d) and one of its data messages, replayed: it decrypts, but its counter was seen
+            probes.add(realTransport);
 
             try (PacketCapture atProber = PacketCapture.start(prober);
                     NamespaceThread in = new NamespaceThread(prober)) {
@@ -140,10 +146,14 @@ class S10StealthIT {
             WgDump d = hub.dump(hubIf);
             assertEquals(1, d.peers().size(), d.toString());
             assertEquals(endpoint, d.peer(initiatorKey).orElseThrow().endpoint(),
-                    "the replayed initiation did not move the initiator's endpoint");
+                    "the replayed messages did not move the initiator's endpoint");
             assertTrue(initiator.reaches("10.100.0.1", WAIT), "the legitimate initiator still works");
             assertTrue(hub.reaches("10.100.0.2", WAIT), "and the hub still reaches it");
         }
+    }
+
+    private static boolean isTransport(byte[] payload) {
+        return payload.length >= 32 && payload[0] == 4 && payload[1] == 0 && payload[2] == 0 && payload[3] == 0;
     }
 
     private static boolean isInitiation(byte[] payload) {
