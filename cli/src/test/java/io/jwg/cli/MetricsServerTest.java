@@ -54,6 +54,16 @@ class MetricsServerTest {
     }
 
     @Test
+    void anIpv6AddressNotOnAnyInterfaceYetCanBeBound() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6")),
+                "skipped: IPv6 is disabled here");
+        InetAddress doc = InetAddress.getByName("2001:db8::213");
+        try (MetricsServer s = MetricsServer.start(new InetSocketAddress(doc, 0), () -> "")) {
+            assertEquals(doc, s.localAddress().getAddress());
+        }
+    }
+
+    @Test
     void aPortInUseIsABindException() throws IOException {
         try (MetricsServer first = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 () -> "")) {
