@@ -54,13 +54,15 @@ final class Daemon {
     private final String name;
     private final Device device;
     private final UapiServer uapi;
+    private final MetricsServer metrics;
     private final CompletableFuture<String> stopRequest = new CompletableFuture<>();
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
 
-    private Daemon(String name, Device device, UapiServer uapi) {
+    private Daemon(String name, Device device, UapiServer uapi, MetricsServer metrics) {
         this.name = name;
         this.device = device;
         this.uapi = uapi;
+        this.metrics = metrics;
     }
 
     /** Runs the daemon to its end; returns the exit status. */
@@ -123,22 +125,30 @@ final class Daemon {
         }
     }
 
-    /** Creates the interface, the device and the UAPI socket, or nothing at all. */
+    /**
+     * Creates the interface, the device, the metrics server if {@code JWG_METRICS} asks for one,
+     * and the UAPI socket, or nothing at all.
+     */
     static Daemon start(String requestedName) throws StartupFailure {
         String invalid = invalidNameReason(requestedName);
         if (invalid != null) {
             throw new StartupFailure(invalid);
         }
+        MetricsAddress metricsAddress = MetricsAddress.fromEnvironment();
         UapiSocketProbe.claim(UapiServer.SOCKET_DIRECTORY.resolve(requestedName + ".sock"), requestedName);
         avoidNettyMachineIdScan();
         LinuxTun tun = createTun(requestedName);
         String name = tun.name();
         Device device = null;
+        MetricsServer metrics = null;
         try {
             device = Device.create(tun, new NettyBind(), DeviceOptions.builder().name(name).build());
             device.up();
             int port = device.state().listenPort();
             LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port);
+            if (metricsAddress != null) {
+                metrics = startMetrics(metricsAddress, name, device);
+            }
             UapiServer uapi;
             try {
                 uapi = UapiServer.start(device, name);
@@ -147,16 +157,29 @@ final class Daemon {
                         + UapiServer.SOCKET_DIRECTORY.resolve(name + ".sock") + ": " + describe(e), e);
             }
             LOG.info(() -> "UAPI listener started on " + uapi.socketPath());
-            return new Daemon(name, device, uapi);
+            return new Daemon(name, device, uapi, metrics);
         } catch (ConfigException e) {
-            closeQuietly(device, tun);
+            closeQuietly(metrics, device, tun);
             throw new StartupFailure("cannot open a UDP port: " + e.getMessage(), e);
         } catch (StartupFailure e) {
-            closeQuietly(device, tun);
+            closeQuietly(metrics, device, tun);
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            closeQuietly(device, tun);
+            closeQuietly(metrics, device, tun);
             throw new StartupFailure("cannot start the device: " + oneLine(e), e);
+        }
+    }
+
+    /** Prometheus metrics over HTTP, on an address that need not exist yet (IP_FREEBIND). */
+    private static MetricsServer startMetrics(MetricsAddress at, String name, Device device) throws StartupFailure {
+        try {
+            MetricsServer server = MetricsServer.start(at.socketAddress(),
+                    () -> MetricsText.render(name, device.state(), device.stats()));
+            LOG.info(() -> "Metrics served on http://" + at + MetricsServer.PATH);
+            return server;
+        } catch (IOException e) {
+            throw new StartupFailure("cannot serve metrics on " + at + " (" + MetricsAddress.VARIABLE + "): "
+                    + describe(e), e);
         }
     }
 
@@ -259,6 +282,9 @@ final class Daemon {
         DaemonLog.direct(Level.INFO, reason + ", shutting down");
         try {
             uapi.close();
+            if (metrics != null) {
+                metrics.close();
+            }
         } finally {
             device.close();
             cleanedUp.countDown();
@@ -266,7 +292,14 @@ final class Daemon {
         DaemonLog.direct(Level.INFO, "Shutdown complete");
     }
 
-    private static void closeQuietly(Device device, LinuxTun tun) {
+    private static void closeQuietly(MetricsServer metrics, Device device, LinuxTun tun) {
+        try {
+            if (metrics != null) {
+                metrics.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cleanup after a failed start", e);
+        }
         try {
             if (device != null) {
                 device.close();

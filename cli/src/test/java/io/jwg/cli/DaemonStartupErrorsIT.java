@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jwg.core.testing.CommandResult;
+import io.jwg.core.testing.NamespaceThread;
 import io.jwg.core.testing.Netns;
 import io.jwg.core.testing.Requirements;
 import io.jwg.core.testing.UniqueNames;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -119,6 +122,28 @@ class DaemonStartupErrorsIT {
                     "sh", "-c", "mount -t tmpfs -o ro none " + JwgLauncher.SOCKET_DIR + " && exec \"$@\"", "sh",
                     "env", "-u", "LOG_LEVEL", JwgLauncher.JWG.toString(), name);
             assertFailsCleanly(ns, name, r, "cannot create the UAPI socket " + socket(name));
+        }
+    }
+
+    @Test
+    void aBadJwgMetricsValueIsRefusedBeforeAnythingIsCreated() {
+        try (Netns ns = Netns.create("jwge")) {
+            String name = UniqueNames.next("jwg");
+            CommandResult r = JwgLauncher.run(ns, List.of("JWG_METRICS=metrics.example:9586"), name);
+            assertFailsCleanly(ns, name, r, "invalid JWG_METRICS 'metrics.example:9586': 'metrics.example' is not an IP address");
+            CommandResult noPort = JwgLauncher.run(ns, List.of("JWG_METRICS=10.13.0.1"), name);
+            assertFailsCleanly(ns, name, noPort, "invalid JWG_METRICS '10.13.0.1': no port");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseIsReportedAndTheInterfaceRemoved() throws Exception {
+        try (Netns ns = Netns.create("jwge"); NamespaceThread in = new NamespaceThread(ns)) {
+            String name = UniqueNames.next("jwg");
+            try (ServerSocket taken = in.call(() -> new ServerSocket(9586, 1, InetAddress.getByName("0.0.0.0")))) {
+                CommandResult r = JwgLauncher.run(ns, List.of("JWG_METRICS=10.13.0.1:9586"), name);
+                assertFailsCleanly(ns, name, r, "cannot serve metrics on 10.13.0.1:9586 (JWG_METRICS): Address already in use");
+            }
         }
     }
 

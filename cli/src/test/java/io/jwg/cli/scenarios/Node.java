@@ -174,4 +174,27 @@ public final class Node implements AutoCloseable {
     public String toString() {
         return label + "(" + impl.label + ", " + ns.name() + ")";
     }
+
+    /**
+     * {@link #up} with extra environment variables for wg-quick and the daemon it starts (e.g.
+     * {@code JWG_METRICS=10.13.0.1:9586}), as {@code JWG_METRICS=... wg-quick up FILE} would.
+     */
+    public CommandResult up(String ifname, String config, Map<String, String> env) {
+        Path file = dir.resolve(ifname + ".conf");
+        try {
+            Files.writeString(file, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        configs.put(ifname, file);
+        List<String> argv = new ArrayList<>(List.of("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + implementation()));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(List.of("wg-quick", "up", file.toString()));
+        CommandResult r = ns.exec(WG_QUICK, argv.toArray(String[]::new));
+        if (!r.ok()) {
+            throw new AssertionError(label + ": wg-quick up " + ifname + " failed\n" + r.describe());
+        }
+        up.add(ifname);
+        return r;
+    }
 }
