@@ -2,40 +2,52 @@
 package io.jwg.cli;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The smallest HTTP/1.1 server that Prometheus can scrape: {@code GET /metrics} (and HEAD) answers
- * with {@link MetricsText}, any other path 404, any other method 405; one request per connection
- * ({@code Connection: close}), headers limited to 8 KiB, and a connection that sends no complete
- * request within 10 s is closed.
+ * The HTTP endpoint Prometheus scrapes, on Netty's HTTP/1.1 codec: {@code GET /metrics} (and
+ * HEAD) answers with {@link MetricsText}, any other path 404, any other method 405; one request
+ * per connection ({@code Connection: close}), request line and headers limited to 8 KiB, and a
+ * connection that sends no complete request within 10 s is closed.
  *
  * <p>The socket is bound with {@code IP_FREEBIND}: the address is usually one that wg-quick adds
  * to the interface only after the daemon has started, and the server must not depend on that
@@ -44,10 +56,10 @@ import java.util.logging.Logger;
 final class MetricsServer implements AutoCloseable {
     static final String PATH = "/metrics";
     private static final int MAX_REQUEST_HEAD = 8192;
-    private static final long REQUEST_TIMEOUT_SECONDS = 10;
-    private static final java.util.regex.Pattern NATIVE_ERROR =
-            java.util.regex.Pattern.compile("bind\\(\\.\\.\\) failed with error\\(-\\d+\\): (.*)");
+    private static final int REQUEST_TIMEOUT_SECONDS = 10;
+    private static final Pattern NATIVE_ERROR = Pattern.compile("bind\\(\\.\\.\\) failed with error\\(-\\d+\\): (.*)");
     private static final Logger LOG = Logger.getLogger(MetricsServer.class.getName());
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -75,7 +87,10 @@ final class MetricsServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                         @Override
                         protected void initChannel(EpollSocketChannel ch) {
-                            ch.pipeline().addLast(new Exchange(metrics));
+                            ch.pipeline().addLast(
+                                    new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS),
+                                    new HttpServerCodec(MAX_REQUEST_HEAD, MAX_REQUEST_HEAD, 8192),
+                                    new Exchange(metrics));
                         }
                     });
             var bound = b.bind(address).awaitUninterruptibly();
@@ -92,9 +107,9 @@ final class MetricsServer implements AutoCloseable {
     /** Netty's "bind(..) failed with error(-98): Address already in use" as a BindException saying the reason. */
     private static IOException bindFailure(Throwable cause) {
         String m = String.valueOf(cause.getMessage());
-        java.util.regex.Matcher native_ = NATIVE_ERROR.matcher(m);
-        if (native_.matches()) {
-            BindException e = new BindException(native_.group(1));
+        Matcher nativeError = NATIVE_ERROR.matcher(m);
+        if (nativeError.matches()) {
+            BindException e = new BindException(nativeError.group(1));
             e.initCause(cause);
             return e;
         }
@@ -112,11 +127,9 @@ final class MetricsServer implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
-    /** One connection: collects the request head, answers once, closes. */
-    private static final class Exchange extends ChannelInboundHandlerAdapter {
+    /** One connection: answers its first request, then closes. */
+    private static final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
         private final Supplier<String> metrics;
-        private final StringBuilder head = new StringBuilder(256);
-        private ScheduledFuture<?> timeout;
         private boolean answered;
 
         Exchange(Supplier<String> metrics) {
@@ -124,56 +137,26 @@ final class MetricsServer implements AutoCloseable {
         }
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            timeout = ctx.executor().schedule(() -> {
-                ctx.close();
-            }, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf in = (ByteBuf) msg;
-            try {
-                if (answered) {
-                    return;
-                }
-                head.append(in.toString(StandardCharsets.ISO_8859_1));
-            } finally {
-                in.release();
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            if (answered || !(msg instanceof HttpRequest request)) {
+                return; // the body of a request (ignored) or anything after the one answer
             }
-            int end = head.indexOf("\r\n\r\n");
-            if (end < 0) {
-                end = head.indexOf("\n\n");
-            }
-            if (end >= 0) {
-                answer(ctx, head.substring(0, end));
-            } else if (head.length() > MAX_REQUEST_HEAD) {
-                respond(ctx, 431, "Request Header Fields Too Large", "text/plain; charset=utf-8",
-                        "request header too large\n", true);
-            }
-        }
-
-        private void answer(ChannelHandlerContext ctx, String requestHead) {
-            int eol = requestHead.indexOf('\n');
-            String line = (eol < 0 ? requestHead : requestHead.substring(0, eol)).strip();
-            String[] parts = line.split(" ");
-            if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-                respond(ctx, 400, "Bad Request", "text/plain; charset=utf-8", "bad request\n", true);
+            answered = true;
+            if (request.decoderResult().isFailure()) {
+                boolean tooLong = request.decoderResult().cause() instanceof TooLongFrameException;
+                respond(ctx, tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                        : HttpResponseStatus.BAD_REQUEST, TEXT, tooLong ? "request header too large\n"
+                        : "bad request\n", true);
                 return;
             }
-            String method = parts[0];
-            boolean headOnly = method.equals("HEAD");
-            if (!method.equals("GET") && !headOnly) {
-                respond(ctx, 405, "Method Not Allowed", "text/plain; charset=utf-8", "only GET and HEAD\n", true);
+            HttpMethod method = request.method();
+            boolean headOnly = method.equals(HttpMethod.HEAD);
+            if (!method.equals(HttpMethod.GET) && !headOnly) {
+                respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "only GET and HEAD\n", true);
                 return;
             }
-            String target = parts[1];
-            int q = target.indexOf('?');
-            String path = q < 0 ? target : target.substring(0, q);
-            if (!path.equals(PATH)) {
-                respond(ctx, 404, "Not Found", "text/plain; charset=utf-8",
-                        "not found: metrics are at " + PATH + "\n", !headOnly);
+            if (!new QueryStringDecoder(request.uri()).path().equals(PATH)) {
+                respond(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found: metrics are at " + PATH + "\n", !headOnly);
                 return;
             }
             String body;
@@ -181,41 +164,30 @@ final class MetricsServer implements AutoCloseable {
                 body = metrics.get();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "rendering metrics failed", e);
-                respond(ctx, 500, "Internal Server Error", "text/plain; charset=utf-8", "internal error\n", !headOnly);
+                respond(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, TEXT, "internal error\n", !headOnly);
                 return;
             }
-            respond(ctx, 200, "OK", MetricsText.CONTENT_TYPE, body, !headOnly);
+            respond(ctx, HttpResponseStatus.OK, MetricsText.CONTENT_TYPE, body, !headOnly);
         }
 
-        private void respond(ChannelHandlerContext ctx, int status, String reason, String contentType, String body,
-                boolean withBody) {
-            answered = true;
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
+        /** Sends the response and closes; a HEAD gets the GET's headers without the body. */
+        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType,
+                String body, boolean withBody) {
             byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            String headers = String.format(Locale.ROOT, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
-                    + (status == 405 ? "Allow: GET, HEAD\r\n" : "") + "Connection: close\r\n\r\n",
-                    status, reason, contentType, content.length);
-            ByteBuf out = Unpooled.buffer(headers.length() + (withBody ? content.length : 0));
-            out.writeBytes(headers.getBytes(StandardCharsets.ISO_8859_1));
-            if (withBody) {
-                out.writeBytes(content);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    withBody ? Unpooled.wrappedBuffer(content) : Unpooled.EMPTY_BUFFER);
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, content.length)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+                r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             }
-            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            ctx.fireChannelInactive();
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(Level.FINE, "metrics connection failed", cause);
+            LOG.log(Level.FINE, "metrics connection closed", cause);
             ctx.close();
         }
     }
