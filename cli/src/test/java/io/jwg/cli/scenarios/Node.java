@@ -174,4 +174,50 @@ public final class Node implements AutoCloseable {
     public String toString() {
         return label + "(" + impl.label + ", " + ns.name() + ")";
     }
+
+    /**
+     * Brings several interfaces up at once, as {@link #up} brings up one: the files are written
+     * first, then every {@code wg-quick up} runs on a thread of its own, so that a node with many
+     * interfaces is not as slow as starting their daemons one after another. Fails, after all have
+     * ended, with the output of every one that failed.
+     */
+    public void upAll(Map<String, String> configByIfname) {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        configByIfname.forEach((ifname, config) -> {
+            Path file = dir.resolve(ifname + ".conf");
+            try {
+                Files.writeString(file, config);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            configs.put(ifname, file);
+            files.put(ifname, file);
+        });
+        String implementation = implementation();
+        Map<String, java.util.concurrent.Future<CommandResult>> results = new java.util.LinkedHashMap<>();
+        try (var threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().factory())) {
+            files.forEach((ifname, file) -> results.put(ifname, threads.submit(() -> ns.exec(WG_QUICK, "env",
+                    "WG_QUICK_USERSPACE_IMPLEMENTATION=" + implementation, "wg-quick", "up", file.toString()))));
+        }
+        StringBuilder failures = new StringBuilder();
+        results.forEach((ifname, result) -> {
+            CommandResult r;
+            try {
+                r = result.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                failures.append(label).append(": wg-quick up ").append(ifname).append(": ").append(e).append('\n');
+                return;
+            }
+            if (r.ok()) {
+                up.add(ifname);
+            } else {
+                failures.append(label).append(": wg-quick up ").append(ifname).append(" failed\n")
+                        .append(r.describe()).append('\n');
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.toString());
+        }
+    }
 }
