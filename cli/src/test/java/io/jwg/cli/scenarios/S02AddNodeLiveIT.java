@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ScenarioReport.class)
 class S02AddNodeLiveIT {
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
-    private static final int PINGS = 40;
+    private static final int PINGS = 50;
 
     @Test
     @DisplayName("02 add a third node live: wg syncconf keeps the session")
@@ -58,7 +58,7 @@ class S02AddNodeLiveIT {
             try {
                 Process ping = n1.netns().start(pingLog, "stdbuf", "-oL", "ping", "-n", "-i", "0.2",
                         "-c", Integer.toString(PINGS), "10.20.0.2");
-                waitUntil(() -> Files.readString(pingLog).contains("icmp_seq=3 "), Duration.ofSeconds(20),
+                Poll.until(() -> Files.readString(pingLog).contains("icmp_seq=3 "), Duration.ofSeconds(20),
                         "the ping from node1 to node2 runs");
 
                 // The change, as an operator makes it on the running nodes.
@@ -100,19 +100,5 @@ class S02AddNodeLiveIT {
 
     private static long handshake(Node at, String ifname, Node with) {
         return at.dump(ifname).peer(with.keys("wg").publicKey()).orElseThrow().latestHandshakeEpochSeconds();
-    }
-
-    interface Check {
-        boolean test() throws Exception;
-    }
-
-    static void waitUntil(Check check, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!check.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -65,7 +65,7 @@ class S05HubAndSpokeIT {
 
             // Each spoke's keepalive, sent when its interface comes up, tells the hub where it is.
             Node h = hub;
-            S02AddNodeLiveIT.waitUntil(() -> h.dump(hubIf).peers().stream().allMatch(WgDump.Peer::hasHandshake),
+            Poll.until(() -> h.dump(hubIf).peers().stream().allMatch(WgDump.Peer::hasHandshake),
                     Duration.ofSeconds(30), "the hub has a handshake with every spoke: " + hubIf);
             WgDump hubView = hub.dump(hubIf);
             for (int i = 1; i <= SPOKES; i++) {
