@@ -78,7 +78,8 @@ class S04FullMeshIT {
                     Node other = nodes.get(j - 1);
                     WgDump.Peer p = d.peer(other.keys("wg").publicKey()).orElseThrow();
                     assertTrue(p.hasHandshake(), n + " has a handshake with " + other + ": " + p);
-                    assertEquals("192.0.2." + j + ":51820", p.endpoint(), n + " talks to " + other + " at its own address");
+                    assertEquals("192.0.2." + j + ":51820", p.endpoint(),
+                            n + " talks to " + other + " at its own address");
                     assertEquals(List.of("10.40.0." + j + "/32"), p.allowedIps(), n + "'s route to " + other);
                     assertTrue(p.rxBytes() > 0 && p.txBytes() > 0, n + " exchanged data with " + other + ": " + p);
                 }

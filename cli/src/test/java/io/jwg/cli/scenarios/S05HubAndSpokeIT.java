@@ -83,12 +83,14 @@ class S05HubAndSpokeIT {
                         String to = spokeAddress(j);
                         pings.add(() -> {
                             CommandResult r = from.exec("ping", "-n", "-c", "1", "-W", "15", to);
-                            return r.ok() && r.stdout().contains("ttl=63 ") ? null : from + " -> " + to + ": " + r.describe();
+                            return r.ok() && r.stdout().contains("ttl=63 ") ? null
+                                    : from + " -> " + to + ": " + r.describe();
                         });
                     }
                 }
                 Node from = spokes.get(i - 1);
-                pings.add(() -> from.reaches("10.50.0.1", Duration.ofSeconds(15)) ? null : from + " does not reach the hub");
+                pings.add(() -> from.reaches("10.50.0.1", Duration.ofSeconds(15)) ? null
+                        : from + " does not reach the hub");
             }
             assertEquals(List.of(), InParallel.call(pings).stream().filter(f -> f != null).toList(),
                     "spokes reach the hub and each other");

@@ -71,7 +71,8 @@ class S07SiteToSiteIT {
                     "gateway A routes LAN B to gateway B: " + a);
             assertTrue(b.peer(gwA.keys("wg").publicKey()).orElseThrow().allowedIps().contains("10.71.1.0/24"),
                     "gateway B routes LAN A to gateway A: " + b);
-            assertTrue(a.peers().get(0).hasHandshake() && b.peers().get(0).hasHandshake(), "the gateways have a session");
+            assertTrue(a.peers().get(0).hasHandshake() && b.peers().get(0).hasHandshake(),
+                    "the gateways have a session");
             assertTrue(gwA.run("ip", "route", "show", "10.72.1.0/24").stdout().contains("dev " + ifA),
                     "wg-quick routed LAN B into the tunnel on gateway A");
         }

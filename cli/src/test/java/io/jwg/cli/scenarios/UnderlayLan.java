@@ -25,7 +25,8 @@ public final class UnderlayLan implements AutoCloseable {
      */
     public String attach(Netns host, String cidr) {
         if (!cidr.matches("(192\\.0\\.2|198\\.51\\.100)\\.\\d{1,3}/(2[4-9]|3[0-2])")) {
-            throw new IllegalArgumentException("underlay addresses must be in 192.0.2.0/24 or 198.51.100.0/24: " + cidr);
+            throw new IllegalArgumentException(
+                    "underlay addresses must be in 192.0.2.0/24 or 198.51.100.0/24: " + cidr);
         }
         Veth cable = Veth.connect(ns, host);
         ns.execOk("ip", "link", "set", cable.a().ifname(), "master", "br0");
