@@ -77,6 +77,11 @@ public final class Node implements AutoCloseable {
      * file) and runs {@code wg-quick up} on it.
      */
     public CommandResult up(String ifname, String config) {
+        return up(ifname, config, Map.of());
+    }
+
+    /** Writes {@code IFNAME.conf} (0600 in this node's private directory) and remembers it. */
+    private Path writeConfig(String ifname, String config) {
         Path file = dir.resolve(ifname + ".conf");
         try {
             Files.writeString(file, config);
@@ -84,13 +89,15 @@ public final class Node implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         configs.put(ifname, file);
-        CommandResult r = ns.exec(WG_QUICK, "env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + implementation(),
-                "wg-quick", "up", file.toString());
-        if (!r.ok()) {
-            throw new AssertionError(label + ": wg-quick up " + ifname + " failed\n" + r.describe());
-        }
-        up.add(ifname);
-        return r;
+        return file;
+    }
+
+    /** {@code env [WG_QUICK_USERSPACE_IMPLEMENTATION=... ENV...] wg-quick up FILE} in this namespace. */
+    private CommandResult wgQuickUp(Path file, Map<String, String> env) {
+        List<String> argv = new ArrayList<>(List.of("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + implementation()));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(List.of("wg-quick", "up", file.toString()));
+        return ns.exec(WG_QUICK, argv.toArray(String[]::new));
     }
 
     /** {@code wg-quick down} for an interface brought up by {@link #up}. */
@@ -180,21 +187,47 @@ public final class Node implements AutoCloseable {
      * {@code JWG_METRICS=10.13.0.1:9586}), as {@code JWG_METRICS=... wg-quick up FILE} would.
      */
     public CommandResult up(String ifname, String config, Map<String, String> env) {
-        Path file = dir.resolve(ifname + ".conf");
-        try {
-            Files.writeString(file, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        configs.put(ifname, file);
-        List<String> argv = new ArrayList<>(List.of("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + implementation()));
-        env.forEach((k, v) -> argv.add(k + "=" + v));
-        argv.addAll(List.of("wg-quick", "up", file.toString()));
-        CommandResult r = ns.exec(WG_QUICK, argv.toArray(String[]::new));
+        CommandResult r = wgQuickUp(writeConfig(ifname, config), env);
         if (!r.ok()) {
             throw new AssertionError(label + ": wg-quick up " + ifname + " failed\n" + r.describe());
         }
         up.add(ifname);
         return r;
+    }
+
+    /**
+     * Brings several interfaces up at once, as {@link #up} brings up one: the files are written
+     * first, then every {@code wg-quick up} runs on a thread of its own, so that a node with many
+     * interfaces is not as slow as starting their daemons one after another. Fails, after all have
+     * ended, with the output of every one that failed.
+     */
+    public void upAll(Map<String, String> configByIfname) {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        configByIfname.forEach((ifname, config) -> files.put(ifname, writeConfig(ifname, config)));
+        implementation(); // writes the wireguard-go wrapper once, before the threads start
+        Map<String, java.util.concurrent.Future<CommandResult>> results = new java.util.LinkedHashMap<>();
+        try (var threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().factory())) {
+            files.forEach((ifname, file) -> results.put(ifname, threads.submit(() -> wgQuickUp(file, Map.of()))));
+        }
+        StringBuilder failures = new StringBuilder();
+        results.forEach((ifname, result) -> {
+            CommandResult r;
+            try {
+                r = result.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                failures.append(label).append(": wg-quick up ").append(ifname).append(": ").append(e).append('\n');
+                return;
+            }
+            if (r.ok()) {
+                up.add(ifname);
+            } else {
+                failures.append(label).append(": wg-quick up ").append(ifname).append(" failed\n")
+                        .append(r.describe()).append('\n');
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.toString());
+        }
     }
 }
