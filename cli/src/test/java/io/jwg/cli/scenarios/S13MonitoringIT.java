@@ -91,7 +91,8 @@ class S13MonitoringIT {
                 String response = in2.call(() -> get(new InetSocketAddress("10.13.0.1", 9586), "/metrics"));
                 long[] dumpAfter = transfer(n1, if1, node2Key);
                 assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
-                assertTrue(response.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), response);
+                assertTrue(response.toLowerCase(java.util.Locale.ROOT) // header names are case-insensitive
+                        .contains("\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\n"), response);
                 Map<String, Long> m = samples(response.substring(response.indexOf("\r\n\r\n") + 4));
 
                 String peer2 = "interface=\"" + if1 + "\",public_key=\"" + node2Key + "\",allowed_ips=\"10.13.0.2/32\"";
