@@ -4,7 +4,6 @@ package io.jwg.cli.scenarios;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,17 +25,7 @@ public final class InParallel {
             }
             List<T> results = new ArrayList<>();
             for (Future<T> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception ex) {
-                        throw ex;
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw e;
-                }
+                results.add(io.jwg.core.testing.Futures.get(f));
             }
             return results;
         }

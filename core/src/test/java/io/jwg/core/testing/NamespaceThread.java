@@ -5,7 +5,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -75,17 +74,7 @@ public final class NamespaceThread implements Executor, AutoCloseable {
      * here unchanged.
      */
     public <T> T call(Callable<T> task) throws Exception {
-        try {
-            return submit(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        return Futures.get(submit(task));
     }
 
     /** Queues {@code command} to run inside the namespace. */
