@@ -19,6 +19,8 @@ final class LazyTimer {
     private final Clock clock;
     private final Scheduler scheduler;
     private final Runnable action;
+    /** How much earlier than its deadline a task is armed (see the constructor). */
+    private final long earlyNanos;
     /** Deadline on the clock's nanoTime, or {@link #OFF}. Guarded by this. */
     private long deadline = OFF;
     /** Whether a task is armed, and when the latest armed one fires. Guarded by this. */
@@ -27,9 +29,20 @@ final class LazyTimer {
     private boolean stopped;
 
     LazyTimer(Clock clock, Scheduler scheduler, Runnable action) {
+        this(clock, scheduler, action, 0);
+    }
+
+    /**
+     * @param earlyNanos arm tasks this much before the deadline (they re-arm for the rest, so
+     *     the timer still fires on time). For a timer whose delay carries a random jitter of up to
+     *     this much: re-armed on every packet, its new deadline may fall before the armed one, and
+     *     arming a task for each such case would wake the scheduler's thread again and again.
+     */
+    LazyTimer(Clock clock, Scheduler scheduler, Runnable action, long earlyNanos) {
         this.clock = clock;
         this.scheduler = scheduler;
         this.action = action;
+        this.earlyNanos = earlyNanos;
     }
 
     /** Fires {@code delayNanos} from now, replacing any earlier setting (mod_timer). */
@@ -43,7 +56,8 @@ final class LazyTimer {
             if (!armed || due - armedAt < 0) {
                 // None armed, or the armed one would fire too late: arm one for this deadline.
                 // A task armed before it becomes stale and returns without effect.
-                arm(due, delayNanos);
+                long early = Math.min(earlyNanos, Math.max(0, delayNanos));
+                arm(due - early, delayNanos - early);
             }
         }
     }

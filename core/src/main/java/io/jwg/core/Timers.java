@@ -48,7 +48,8 @@ final class Timers {
         this.jitterRandom = new SplittableRandom(random.nextLong());
         retransmitHandshake = new LazyTimer(clock, scheduler, this::expiredRetransmitHandshake);
         sendKeepalive = new LazyTimer(clock, scheduler, this::expiredSendKeepalive);
-        newHandshake = new LazyTimer(clock, scheduler, this::expiredNewHandshake);
+        newHandshake = new LazyTimer(clock, scheduler, this::expiredNewHandshake,
+                Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos());
         zeroKeyMaterial = new LazyTimer(clock, scheduler, this::expiredZeroKeyMaterial);
         persistentKeepalive = new LazyTimer(clock, scheduler, this::expiredPersistentKeepalive);
     }

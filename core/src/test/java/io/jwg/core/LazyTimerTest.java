@@ -100,4 +100,24 @@ class LazyTimerTest {
         assertEquals(2, fired.get());
         assertEquals(0, scheduler.pendingTasks());
     }
+
+    @Test
+    void aJitteredTimerArmedEarlyStillFiresOnTime() {
+        long jitter = Duration.ofMillis(333).toNanos();
+        LazyTimer jittered = new LazyTimer(clock, scheduler, fired::incrementAndGet, jitter);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        long lastDue = 0;
+        for (int i = 0; i < 1000; i++) {
+            scheduler.advance(Duration.ofMillis(1));
+            jittered.del();
+            long delay = Duration.ofSeconds(15).toNanos() + random.nextLong(jitter);
+            jittered.mod(delay);
+            lastDue = clock.nanoTime() + delay;
+        }
+        assertEquals(1, scheduler.pendingTasks(), "deadlines that jitter do not arm a task each");
+        scheduler.advance(Duration.ofNanos(lastDue - clock.nanoTime() - 1));
+        assertEquals(0, fired.get());
+        scheduler.advance(Duration.ofNanos(1));
+        assertEquals(1, fired.get());
+    }
 }

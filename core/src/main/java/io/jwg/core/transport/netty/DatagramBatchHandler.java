@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Turns Netty's reads into {@link DatagramReceiver} batches: {@code channelRead} only collects the
  * datagrams of one event-loop read cycle (one or more recvmmsg calls), {@code channelReadComplete}
  * hands them to the receiver, closes the batch with {@link DatagramReceiver#endOfBatch()} and then
- * releases every buffer. The receiver sees Netty's receive memory itself, no copy: each datagram
- * gets its own small {@link ByteBuffer} view ({@link ByteBuf#nioBuffer(int, int)}), so a receiver
- * may hand datagrams of one batch to different threads and use their position and limit freely.
+ * releases every buffer. The receiver sees Netty's receive memory itself, no copy, through the
+ * receive buffer's internal view ({@link ByteBuf#internalNioBuffer(int, int)}): datagrams of one
+ * batch share that {@link ByteBuffer} object, located by their absolute offsets, and its position
+ * and limit are set to each datagram just before it is delivered (the contract of
+ * {@link DatagramReceiver}). Nothing is allocated per datagram here.
  *
  * <p>A receiver that throws loses that datagram (or batch end), is counted, and the channel goes on
  * reading: one malformed packet must not take the device off the network.
@@ -76,7 +78,9 @@ final class DatagramBatchHandler extends ChannelInboundHandlerAdapter {
     private void deliver(DatagramPacket packet) {
         ByteBuf content = packet.content();
         int len = content.readableBytes();
-        ByteBuffer view = content.nioBuffer(content.readerIndex(), len);
+        // Netty's own view of the receive memory (one per receive buffer, reused): no ByteBuffer
+        // per datagram, and the TUN write finds its native address in its cache.
+        ByteBuffer view = content.internalNioBuffer(content.readerIndex(), len);
         try {
             receiver.receive(view, view.position(), len, packet.sender());
         } catch (RuntimeException e) {

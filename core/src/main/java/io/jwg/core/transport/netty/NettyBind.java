@@ -4,6 +4,7 @@ package io.jwg.core.transport.netty;
 import io.jwg.core.transport.Bind;
 import io.jwg.core.transport.DatagramReceiver;
 import io.jwg.core.transport.Endpoint;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.StampedLock;
 public final class NettyBind implements Bind {
     /** Receive slot per datagram: at least the largest UDP payload (65527 over IPv6). */
     static final int DATAGRAM_SLOT = 65535;
-    /** Slots per recvmmsg call; 16 x 64 KiB stays inside Netty's pooled buffer size (1 MiB). */
+    /** Slots per recvmmsg call: 16 x 64 KiB, one 1 MiB buffer of the pooled allocator per call. */
     static final int RECVMMSG_SLOTS = 16;
     /** Netty's maxMessagesPerRead: it starts no further recvmmsg in a read cycle past this. */
     static final int MAX_MESSAGES_PER_READ = 64;
@@ -64,6 +65,8 @@ public final class NettyBind implements Bind {
     private final StampedLock socketLock = new StampedLock();
     private final ThreadLocal<ByteBuffer> directScratch =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
+    private final ThreadLocal<NativeSend> nativeSend =
+            ThreadLocal.withInitial(() -> new NativeSend(DATAGRAM_SLOT));
 
     private EventLoopGroup group;
     private EventLoopThreads groupThreads;
@@ -154,6 +157,10 @@ public final class NettyBind implements Bind {
                 LinuxSocketOptions.setMark(fd, mark);
             }
             ch.config().setMaxDatagramPayloadSize(DATAGRAM_SLOT);
+            // Netty 4.2's default (adaptive) allocator does not pool a 1 MiB buffer: it malloc'ed
+            // and freed one, with a Cleaner, for every read cycle. The pooled allocator carves it
+            // from a chunk it keeps.
+            ch.config().setAllocator(PooledByteBufAllocator.DEFAULT);
             ch.config().setRecvByteBufAllocator(
                     new FixedRecvByteBufAllocator(RECVMMSG_SLOTS * DATAGRAM_SLOT)
                             .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
@@ -197,8 +204,9 @@ public final class NettyBind implements Bind {
      * <p>A full socket send buffer (EAGAIN) drops the datagram and counts it in
      * {@link #sendDrops()} without an exception: that is congestion, like a router's queue
      * overflowing, not a fault. Heap buffers are first copied to a per-thread direct buffer.
-     * Netty's public {@code sendTo} takes an {@code InetAddress} and copies it into one or two
-     * small fresh byte arrays per call: the only allocation per datagram left on this path.
+     * On 64-bit Linux the datagram goes out through {@link NativeSend}, which allocates nothing;
+     * elsewhere through Netty's {@code sendTo}, which copies the address into one or two small
+     * fresh byte arrays per call.
      */
     @Override
     public void send(ByteBuffer buf, int off, int len, Endpoint to) throws IOException {
@@ -210,6 +218,12 @@ public final class NettyBind implements Bind {
             }
             if (!dualStack && to.isIpv6()) {
                 throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
+            }
+            if (NativeSend.SUPPORTED) {
+                if (!nativeSend.get().send(s.intValue(), dualStack, buf, off, len, to)) {
+                    sendDrops.increment();
+                }
+                return;
             }
             ByteBuffer data = buf;
             int pos = off;
