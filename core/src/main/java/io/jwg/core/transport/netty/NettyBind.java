@@ -4,7 +4,6 @@ package io.jwg.core.transport.netty;
 import io.jwg.core.transport.Bind;
 import io.jwg.core.transport.DatagramReceiver;
 import io.jwg.core.transport.Endpoint;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
@@ -46,7 +45,11 @@ import java.util.concurrent.locks.StampedLock;
 public final class NettyBind implements Bind {
     /** Receive slot per datagram: at least the largest UDP payload (65527 over IPv6). */
     static final int DATAGRAM_SLOT = 65535;
-    /** Slots per recvmmsg call: 16 x 64 KiB, one 1 MiB buffer of the pooled allocator per call. */
+    /**
+     * Slots per recvmmsg call: 16 x 64 KiB, one buffer of just under 1 MiB per call. (Netty's
+     * pooled allocator is worse here: it creates and destroys a 4 MiB chunk around every such
+     * buffer, measured with benchmarks/alloc.sh; the default adaptive one mostly reuses them.)
+     */
     static final int RECVMMSG_SLOTS = 16;
     /** Netty's maxMessagesPerRead: it starts no further recvmmsg in a read cycle past this. */
     static final int MAX_MESSAGES_PER_READ = 64;
@@ -157,10 +160,6 @@ public final class NettyBind implements Bind {
                 LinuxSocketOptions.setMark(fd, mark);
             }
             ch.config().setMaxDatagramPayloadSize(DATAGRAM_SLOT);
-            // Netty 4.2's default (adaptive) allocator does not pool a 1 MiB buffer: it malloc'ed
-            // and freed one, with a Cleaner, for every read cycle. The pooled allocator carves it
-            // from a chunk it keeps.
-            ch.config().setAllocator(PooledByteBufAllocator.DEFAULT);
             ch.config().setRecvByteBufAllocator(
                     new FixedRecvByteBufAllocator(RECVMMSG_SLOTS * DATAGRAM_SLOT)
                             .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
