@@ -68,8 +68,8 @@ public final class NettyBind implements Bind {
     private final StampedLock socketLock = new StampedLock();
     private final ThreadLocal<ByteBuffer> directScratch =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
-    private final ThreadLocal<NativeSend> nativeSend =
-            ThreadLocal.withInitial(() -> new NativeSend(DATAGRAM_SLOT));
+    private final ThreadLocal<LinuxCalls> nativeSend =
+            ThreadLocal.withInitial(() -> new LinuxCalls(DATAGRAM_SLOT));
 
     private EventLoopGroup group;
     private EventLoopThreads groupThreads;
@@ -203,7 +203,7 @@ public final class NettyBind implements Bind {
      * <p>A full socket send buffer (EAGAIN) drops the datagram and counts it in
      * {@link #sendDrops()} without an exception: that is congestion, like a router's queue
      * overflowing, not a fault. Heap buffers are first copied to a per-thread direct buffer.
-     * On 64-bit Linux the datagram goes out through {@link NativeSend}, which allocates nothing;
+     * On 64-bit Linux the datagram goes out through {@link LinuxCalls}, which allocates nothing;
      * elsewhere through Netty's {@code sendTo}, which copies the address into one or two small
      * fresh byte arrays per call.
      */
@@ -218,7 +218,7 @@ public final class NettyBind implements Bind {
             if (!dualStack && to.isIpv6()) {
                 throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
             }
-            if (NativeSend.SUPPORTED) {
+            if (LinuxCalls.SUPPORTED) {
                 if (!nativeSend.get().send(s.intValue(), dualStack, buf, off, len, to)) {
                     sendDrops.increment();
                 }

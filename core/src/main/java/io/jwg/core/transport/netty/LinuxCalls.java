@@ -13,8 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * sendto(2) on the bind's socket without allocating: what {@link NettyBind#send} uses on 64-bit
- * Linux. Netty's {@code Socket.sendTo} takes an {@code InetAddress} and copies it into fresh byte
+ * The libc calls the bind makes itself, without allocating, on 64-bit Linux: sendto(2) for
+ * {@link NettyBind#send}, and memcpy(3) for {@link DatagramBatchHandler} (copying a received
+ * datagram out of Netty's buffer by address, as Netty without {@code sun.misc.Unsafe} on recent
+ * JDKs has no allocation-free way to).
+ *
+ * <p>sendto: Netty's {@code Socket.sendTo} takes an {@code InetAddress} and copies it into fresh byte
  * arrays on every call (the address, and for an IPv4 peer on the dual-stack socket its v4-mapped
  * form); here each sending thread keeps the peer's {@code sockaddr} in native memory, rebuilt only
  * when the endpoint changes, and the call is a JNA direct-mapped native method (one JNI
@@ -22,7 +26,7 @@ import java.nio.ByteOrder;
  *
  * <p>Not thread-safe: each sending thread owns one instance (a thread-local of the bind).
  */
-final class NativeSend {
+final class LinuxCalls {
     /** True where this works: 64-bit Linux (pointers passed as long, the generic errno values). */
     static final boolean SUPPORTED = Platform.isLinux() && Platform.is64Bit() && register();
 
@@ -49,14 +53,14 @@ final class NativeSend {
     private final WeakReference<ByteBuffer>[] buffers = new WeakReference[SLOTS];
     private final long[] addresses = new long[SLOTS];
 
-    NativeSend(int scratchSize) {
+    LinuxCalls(int scratchSize) {
         scratch = ByteBuffer.allocateDirect(scratchSize);
         scratchAddress = address(scratch);
     }
 
     private static boolean register() {
         try {
-            Native.register(NativeSend.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+            Native.register(LinuxCalls.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
             return true;
         } catch (LinkageError | RuntimeException e) {
             return false;
@@ -142,6 +146,18 @@ final class NativeSend {
         String s = strerror(err);
         return s == null ? "errno " + err : s;
     }
+
+    /** Copies {@code n} bytes between native addresses; only on {@link #SUPPORTED} platforms. */
+    static void copy(long src, long dst, long n) {
+        memcpy(dst, src, n);
+    }
+
+    /** The native address of a direct buffer's first byte. */
+    static long addressOfDirect(ByteBuffer direct) {
+        return address(direct);
+    }
+
+    private static native long memcpy(long dst, long src, long n);
 
     private static native long sendto(int fd, long buf, long len, int flags, long addr, int addrlen);
 
