@@ -2,6 +2,7 @@
 package io.jwg.core;
 
 import io.jwg.noise.Protocol;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,7 +23,12 @@ final class Timers {
     private final Peer peer;
     private final Clock clock;
     private final Timings timings;
-    private final RandomGenerator random;
+    /**
+     * Jitter only, as wireguard-go's fastrandn: no secret depends on it, and the device's
+     * generator (/dev/urandom) would cost a system call on every data packet sent after one was
+     * received. Seeded from the device's generator, so seeded tests stay repeatable.
+     */
+    private final SplittableRandom jitterRandom;
 
     private final LazyTimer retransmitHandshake;
     private final LazyTimer sendKeepalive;
@@ -39,18 +45,19 @@ final class Timers {
         this.peer = peer;
         this.clock = clock;
         this.timings = timings;
-        this.random = random;
+        this.jitterRandom = new SplittableRandom(random.nextLong());
         retransmitHandshake = new LazyTimer(clock, scheduler, this::expiredRetransmitHandshake);
         sendKeepalive = new LazyTimer(clock, scheduler, this::expiredSendKeepalive);
-        newHandshake = new LazyTimer(clock, scheduler, this::expiredNewHandshake);
+        newHandshake = new LazyTimer(clock, scheduler, this::expiredNewHandshake,
+                Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos());
         zeroKeyMaterial = new LazyTimer(clock, scheduler, this::expiredZeroKeyMaterial);
         persistentKeepalive = new LazyTimer(clock, scheduler, this::expiredPersistentKeepalive);
     }
 
     private long jitter() {
         long max = Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos();
-        synchronized (random) {
-            return random.nextLong(max);
+        synchronized (jitterRandom) {
+            return jitterRandom.nextLong(max);
         }
     }
 

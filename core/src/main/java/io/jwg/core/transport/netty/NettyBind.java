@@ -45,7 +45,11 @@ import java.util.concurrent.locks.StampedLock;
 public final class NettyBind implements Bind {
     /** Receive slot per datagram: at least the largest UDP payload (65527 over IPv6). */
     static final int DATAGRAM_SLOT = 65535;
-    /** Slots per recvmmsg call; 16 x 64 KiB stays inside Netty's pooled buffer size (1 MiB). */
+    /**
+     * Slots per recvmmsg call: 16 x 64 KiB, one buffer of just under 1 MiB per call. (Netty's
+     * pooled allocator is worse here: it creates and destroys a 4 MiB chunk around every such
+     * buffer, measured with benchmarks/alloc.sh; the default adaptive one mostly reuses them.)
+     */
     static final int RECVMMSG_SLOTS = 16;
     /** Netty's maxMessagesPerRead: it starts no further recvmmsg in a read cycle past this. */
     static final int MAX_MESSAGES_PER_READ = 64;
@@ -64,6 +68,8 @@ public final class NettyBind implements Bind {
     private final StampedLock socketLock = new StampedLock();
     private final ThreadLocal<ByteBuffer> directScratch =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
+    private final ThreadLocal<LinuxCalls> nativeSend =
+            ThreadLocal.withInitial(() -> new LinuxCalls(DATAGRAM_SLOT));
 
     private EventLoopGroup group;
     private EventLoopThreads groupThreads;
@@ -197,8 +203,9 @@ public final class NettyBind implements Bind {
      * <p>A full socket send buffer (EAGAIN) drops the datagram and counts it in
      * {@link #sendDrops()} without an exception: that is congestion, like a router's queue
      * overflowing, not a fault. Heap buffers are first copied to a per-thread direct buffer.
-     * Netty's public {@code sendTo} takes an {@code InetAddress} and copies it into one or two
-     * small fresh byte arrays per call: the only allocation per datagram left on this path.
+     * On 64-bit Linux the datagram goes out through {@link LinuxCalls}, which allocates nothing;
+     * elsewhere through Netty's {@code sendTo}, which copies the address into one or two small
+     * fresh byte arrays per call.
      */
     @Override
     public void send(ByteBuffer buf, int off, int len, Endpoint to) throws IOException {
@@ -210,6 +217,12 @@ public final class NettyBind implements Bind {
             }
             if (!dualStack && to.isIpv6()) {
                 throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
+            }
+            if (LinuxCalls.SUPPORTED) {
+                if (!nativeSend.get().send(s.intValue(), dualStack, buf, off, len, to)) {
+                    sendDrops.increment();
+                }
+                return;
             }
             ByteBuffer data = buf;
             int pos = off;

@@ -214,4 +214,44 @@ class NettyBindTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("jwg-udp") && t.isAlive()).count();
     }
+
+    @Test
+    void sendingFromADirectOrHeapBufferAllocatesNothing() throws Exception {
+        // The data path sends from direct buffers (the TUN reader's) and heap ones (staged packets,
+        // handshakes); neither may allocate per datagram (issue 6: Netty's sendTo did).
+        NettyBind a = newBind();
+        a.open(0, new RecordingReceiver());
+        try (DatagramChannel sink = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            sink.bind(new InetSocketAddress(V4, 0));
+            Endpoint to = Endpoint.of(V4, ((InetSocketAddress) sink.getLocalAddress()).getPort());
+            ByteBuffer direct = ByteBuffer.allocateDirect(256);
+            ByteBuffer heap = ByteBuffer.allocate(256);
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int round = 0; round < 2; round++) { // the first round warms up (class loading, caches)
+                long allocated = 0;
+                for (int batch = 0; batch < 32; batch++) {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 64; i++) {
+                        a.send(direct, 16, 100, to);
+                        a.send(heap, 16, 100, to);
+                    }
+                    allocated += threads.getCurrentThreadAllocatedBytes() - before;
+                    drain(sink); // not counted: the receiving side is not under test
+                }
+                if (round == 1) {
+                    assertTrue(allocated < 4096, "4096 sends allocated " + allocated + " bytes");
+                }
+            }
+        }
+    }
+
+    private static void drain(DatagramChannel sink) throws IOException {
+        sink.configureBlocking(false);
+        ByteBuffer b = DRAIN;
+        do {
+            b.clear();
+        } while (sink.receive(b) != null);
+    }
+
+    private static final ByteBuffer DRAIN = ByteBuffer.allocateDirect(2048);
 }
