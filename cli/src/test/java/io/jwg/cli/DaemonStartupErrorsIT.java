@@ -42,7 +42,7 @@ class DaemonStartupErrorsIT {
     @Test
     void aNameLongerThanFifteenBytesIsRefused() {
         try (Netns ns = Netns.create("jwge")) {
-            String name = UniqueNames.next("jwg") + "xyzzyx"; // > 15 characters
+            String name = UniqueNames.next("jwg") + "-far-too-long"; // always over 15 bytes, whatever the unique part
             assertFailsCleanly(ns, name, JwgLauncher.run(ns, List.of(), name), "is too long");
         }
     }
