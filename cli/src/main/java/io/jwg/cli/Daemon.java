@@ -201,9 +201,24 @@ final class Daemon {
         }
     }
 
+    /**
+     * Whether the TUN uses TSO/GRO offloads: yes unless {@code JWG_TUN_OFFLOAD=off} (for
+     * measuring what they bring, or a kernel that mishandles them).
+     */
+    static boolean tunOffloads(String setting) throws StartupFailure {
+        if (setting == null || setting.isEmpty() || setting.equals("on")) {
+            return true;
+        }
+        if (setting.equals("off")) {
+            return false;
+        }
+        throw new StartupFailure("JWG_TUN_OFFLOAD must be 'on' or 'off', not '" + setting + "'");
+    }
+
     private static LinuxTun createTun(String name) throws StartupFailure {
+        boolean offloads = tunOffloads(System.getenv("JWG_TUN_OFFLOAD"));
         try {
-            return LinuxTun.create(name, DEFAULT_MTU);
+            return LinuxTun.create(name, DEFAULT_MTU, offloads);
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
         } catch (LinkageError e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.core;
 
+import io.jwg.tun.PacketBuffers;
 import io.jwg.tun.Tun;
 import io.jwg.tun.TunClosedException;
 import java.io.IOException;
@@ -32,11 +33,9 @@ final class TunReader implements Runnable {
     @Override
     public void run() {
         int batch = Math.max(1, tun.batchSize());
-        ByteBuffer[] bufs = new ByteBuffer[batch];
+        // Untouched until used: a batch of 64 KiB buffers costs resident memory only for its packets.
+        ByteBuffer[] bufs = PacketBuffers.allocate(batch, BUFFER_SIZE, ByteOrder.LITTLE_ENDIAN);
         int[] sizes = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            bufs[i] = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        }
         int consecutiveErrors = 0;
         while (!device.isClosed()) {
             int n;

@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 
 /**
- * The few libc calls a Linux TUN device needs (open(2), read(2), write(2), ioctl(2), poll(2),
+ * The few libc calls a Linux TUN device needs (open(2), read(2), write(2), writev(2), ioctl(2), poll(2),
  * socket(2), eventfd(2), close(2)), bound with JNA <em>direct mapping</em> ({@link Native#register}):
  * each call is a plain JNI native method, with no proxy, no reflection and no argument boxing, so
  * the per-packet read/write path costs one JNI transition.
@@ -24,7 +24,7 @@ import java.nio.ByteBuffer;
  * {@code asm-generic/errno.h}); {@link #SUPPORTED} is false on anything else (mips, ppc and sparc
  * encode ioctl numbers differently), and LinuxTun refuses to start there.
  *
- * <p>This is the only class that touches JNA. Thread-safety: all methods are stateless and may be
+ * <p>This is the only class that calls libc through JNA. Thread-safety: all methods are stateless and may be
  * called from any thread.
  */
 final class LibC {
@@ -58,6 +58,7 @@ final class LibC {
     // ioctl(2) requests: linux/if_tun.h and linux/sockios.h.
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNGETIFF = 0x800454d2L;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
     static final long SIOCGIFMTU = 0x8921L;
     static final long SIOCSIFMTU = 0x8922L;
     static final long SIOCGIFINDEX = 0x8933L;
@@ -66,6 +67,14 @@ final class LibC {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
+
+    // TUNSETOFFLOAD flags: what the kernel may hand us unfinished (checksums, TCP segmentation).
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
+
+    // struct iovec { void *iov_base; size_t iov_len; } on 64-bit.
+    static final int IOVEC_SIZE = 16;
 
     // errno values.
     static final int EPERM = 1;
@@ -123,6 +132,8 @@ final class LibC {
     static native long read(int fd, long buf, long count);
 
     static native long write(int fd, long buf, long count);
+
+    static native long writev(int fd, long iov, int iovcnt);
 
     static native int ioctl(int fd, long request, long arg);
 

@@ -51,13 +51,13 @@ final class TunSetIff {
 
     /**
      * Attaches {@code tunFd} to the TUN interface {@code name} (creating it), carrying bare IP
-     * packets ({@code IFF_TUN | IFF_NO_PI}).
+     * packets ({@code IFF_TUN | IFF_NO_PI}), plus {@code extraFlags} (e.g. {@code IFF_VNET_HDR}).
      *
      * @return the request as the kernel filled it in: its name is the one assigned
      * @throws IOException with a message for the user
      */
-    static Ifreq attach(int tunFd, String name, byte[] nameBytes) throws IOException {
-        Ifreq ifr = new Ifreq().name(nameBytes).flags((short) (LibC.IFF_TUN | LibC.IFF_NO_PI));
+    static Ifreq attach(int tunFd, String name, byte[] nameBytes, int extraFlags) throws IOException {
+        Ifreq ifr = new Ifreq().name(nameBytes).flags((short) (LibC.IFF_TUN | LibC.IFF_NO_PI | extraFlags));
         if (!ifr.ioctl(tunFd, LibC.TUNSETIFF)) {
             throw failure(name, LibC.errno());
         }

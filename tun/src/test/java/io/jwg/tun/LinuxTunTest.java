@@ -36,10 +36,4 @@ class LinuxTunTest {
         assertThrows(IllegalArgumentException.class, () -> LinuxTun.create("wg0", 67));
         assertThrows(IllegalArgumentException.class, () -> LinuxTun.create("wg0", 65536));
     }
-
-    @Test
-    void offloadsAreNotImplementedYet() {
-        assertThrows(UnsupportedOperationException.class,
-                () -> LinuxTun.create("wg0", 1420, true, System::nanoTime));
-    }
 }
