@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
  * The outbound loop (the kernel's xmit and wireguard-go's RoutineReadFromTUN): reads batches of
  * packets from the TUN into reused direct buffers, routes each by destination address through
  * the allowed-IPs table (cryptokey routing, whitepaper section 2) and hands it to the
- * {@link Sender}, which seals it in place. A packet no peer owns is dropped. Runs on its own
+ * {@link Sender}, which seals it in place into a {@link SendBatch}; the batch is flushed (sent)
+ * at the end of each read, so one read's packets for one peer leave in one batch send. A packet
+ * no peer owns is dropped. Runs on its own
  * thread until the TUN closes.
  */
 final class TunReader implements Runnable {
@@ -37,6 +39,7 @@ final class TunReader implements Runnable {
         for (int i = 0; i < batch; i++) {
             bufs[i] = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         }
+        SendBatch sendBatch = new SendBatch(batch);
         int consecutiveErrors = 0;
         while (!device.isClosed()) {
             int n;
@@ -56,10 +59,10 @@ final class TunReader implements Runnable {
                 continue;
             }
             for (int i = 0; i < n; i++) {
-                route(bufs[i], Sender.HEADROOM, sizes[i]);
+                route(bufs[i], Sender.HEADROOM, sizes[i], sendBatch);
             }
+            device.sender.flush(sendBatch);
             routed += n; // one writer: this thread
-
         }
     }
 
@@ -67,7 +70,7 @@ final class TunReader implements Runnable {
         return routed;
     }
 
-    private void route(ByteBuffer buf, int off, int len) {
+    private void route(ByteBuffer buf, int off, int len, SendBatch sendBatch) {
         int version = IpPacket.version(buf, off, len);
         Peer peer;
         if (version == 4 && len >= IpPacket.IPV4_HEADER) {
@@ -82,6 +85,6 @@ final class TunReader implements Runnable {
             device.stats.noRoute.increment();
             return;
         }
-        device.sender.sendData(peer, buf, off, len);
+        device.sender.sendData(peer, buf, off, len, sendBatch);
     }
 }
