@@ -10,8 +10,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Socket;
@@ -36,6 +38,16 @@ import java.util.concurrent.locks.StampedLock;
  * batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
  * event loop, so the TUN, timer and handshake threads never queue behind receives.
  *
+ * <p>UDP offloads (Linux, on unless turned off in the constructor): a batch send to one endpoint
+ * goes out through {@link UdpGso} (one sendmsg with UDP_SEGMENT per run of equal-sized
+ * datagrams); where the kernel or route cannot segment (EIO without checksum offload, no
+ * UDP_SEGMENT), the bind falls back for good to one sendto per datagram. On receive, UDP_GRO lets
+ * the kernel hand over datagrams of one flow coalesced, with their segment size, and Netty cuts
+ * them apart before {@link DatagramBatchHandler} sees them. Netty 4.2's recvmmsg path does not
+ * ask for that control message (only its recvmsg path does), so with GRO the bind reads with
+ * recvmsg into one {@link #DATAGRAM_SLOT} buffer: one call per coalesced read instead of up to
+ * {@link #RECVMMSG_SLOTS} datagrams per call when nothing coalesces.
+ *
  * <p>Thread-safety: {@link #send} and {@link #setMark} may be called from any thread at any time.
  * {@link #open}, {@link #close} and {@link #setMark} are serialized with each other; a send that
  * races a close either completes on the old socket or fails with "closed", never touches a reused
@@ -58,8 +70,13 @@ public final class NettyBind implements Bind {
     /** Requested SO_RCVBUF/SO_SNDBUF, as wireguard-go's socketBufferSize. */
     static final int SOCKET_BUFFER_SIZE = 7 << 20;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
+    /** Kernel refusals (EINVAL, EMSGSIZE) of segmented runs in a row after which GSO is given up. */
+    static final int GSO_REFUSALS_BEFORE_GIVING_UP = 16;
+    private static final System.Logger LOG = System.getLogger(NettyBind.class.getName());
 
     private final int eventLoopThreads;
+    private final boolean gsoWanted;
+    private final boolean groWanted;
     private final LongAdder sendDrops = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder receiverFailures = new LongAdder();
@@ -70,6 +87,14 @@ public final class NettyBind implements Bind {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
     private final ThreadLocal<LinuxCalls> nativeSend =
             ThreadLocal.withInitial(() -> new LinuxCalls(DATAGRAM_SLOT));
+    private final ThreadLocal<UdpGso> gsoSend = ThreadLocal.withInitial(UdpGso::new);
+    /** Segmented sends in use: wanted, supported here, and not yet refused by the kernel for good. */
+    private volatile boolean gso;
+    /** Set once the kernel refused segmentation for good; survives reopening. */
+    private volatile boolean gsoGivenUp;
+    /** Consecutive segmented runs the kernel refused (racy counts are fine: it is a heuristic). */
+    private int gsoRefusals;
+    private volatile boolean gro;
 
     private EventLoopGroup group;
     private EventLoopThreads groupThreads;
@@ -79,17 +104,28 @@ public final class NettyBind implements Bind {
     private volatile int port;
     private volatile int mark;
 
-    /** A bind with one event-loop thread. */
+    /** A bind with one event-loop thread and the UDP offloads (GSO and GRO) on where supported. */
     public NettyBind() {
         this(1);
     }
 
     /** @param eventLoopThreads threads of the receive event loop (one socket uses one of them) */
     public NettyBind(int eventLoopThreads) {
+        this(eventLoopThreads, true, true);
+    }
+
+    /**
+     * @param eventLoopThreads threads of the receive event loop (one socket uses one of them)
+     * @param gso whether batch sends may use UDP segmentation offload where supported
+     * @param gro whether the socket may receive coalesced datagrams (UDP_GRO) where supported
+     */
+    public NettyBind(int eventLoopThreads, boolean gso, boolean gro) {
         if (eventLoopThreads < 1) {
             throw new IllegalArgumentException("eventLoopThreads must be >= 1: " + eventLoopThreads);
         }
         this.eventLoopThreads = eventLoopThreads;
+        this.gsoWanted = gso;
+        this.groWanted = gro;
     }
 
     @Override
@@ -120,6 +156,7 @@ public final class NettyBind implements Bind {
         try {
             channel = ch;
             dualStack = dual;
+            gso = gsoWanted && !gsoGivenUp && UdpGso.SUPPORTED && SegmentedDatagramPacket.isSupported();
             this.port = ch.localAddress().getPort();
             socket = (Socket) ch.fd();
         } finally {
@@ -160,14 +197,32 @@ public final class NettyBind implements Bind {
                 LinuxSocketOptions.setMark(fd, mark);
             }
             ch.config().setMaxDatagramPayloadSize(DATAGRAM_SLOT);
+            boolean coalesced = groWanted && enableGro(ch);
+            gro = coalesced;
+            // With GRO one slot per read: Netty reads the segment size only on its recvmsg path.
             ch.config().setRecvByteBufAllocator(
-                    new FixedRecvByteBufAllocator(RECVMMSG_SLOTS * DATAGRAM_SLOT)
+                    new FixedRecvByteBufAllocator((coalesced ? 1 : RECVMMSG_SLOTS) * DATAGRAM_SLOT)
                             .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
             ch.pipeline().addLast(new DatagramBatchHandler(receiver, MAX_BATCH, receiverFailures, readErrors));
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.unsafe().closeForcibly();
             throw e;
+        }
+    }
+
+    /** Sets UDP_GRO; false where the kernel (before 5.0) or Netty has no such option. */
+    private static boolean enableGro(EpollDatagramChannel ch) {
+        if (!SegmentedDatagramPacket.isSupported()) {
+            return false;
+        }
+        try {
+            ch.config().setOption(EpollChannelOption.UDP_GRO, true);
+            return ch.config().isUdpGro();
+        } catch (ChannelException e) {
+            LOG.log(System.Logger.Level.DEBUG, "UDP_GRO not available, receiving datagram by datagram: {0}",
+                    e.toString());
+            return false;
         }
     }
 
@@ -244,6 +299,94 @@ public final class NettyBind implements Bind {
         } finally {
             socketLock.unlockRead(stamp);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With GSO, each run of datagrams that {@link UdpGso#runLength} allows goes out in one
+     * sendmsg; a run the kernel refuses is sent datagram by datagram, and after an EIO (the route
+     * has no checksum offload), ENOPROTOOPT or EOPNOTSUPP, or {@link #GSO_REFUSALS_BEFORE_GIVING_UP}
+     * refusals in a row, GSO is off for good. A full send buffer drops the run and counts each of
+     * its datagrams in {@link #sendDrops()}. Allocates nothing.
+     */
+    @Override
+    public void send(ByteBuffer[] bufs, int[] offs, int[] lens, int count, Endpoint to) throws IOException {
+        if (count < 2 || !gso) {
+            Bind.super.send(bufs, offs, lens, count, to);
+            return;
+        }
+        long stamp = socketLock.readLock();
+        try {
+            Socket s = socket;
+            if (s == null) {
+                throw new IOException("UDP bind is closed");
+            }
+            if (!dualStack && to.isIpv6()) {
+                throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
+            }
+            LinuxCalls calls = nativeSend.get();
+            UdpGso segmenter = gsoSend.get();
+            int fd = s.intValue();
+            boolean dual = dualStack;
+            for (int i = 0; i < count;) {
+                int n = UdpGso.runLength(lens, i, count);
+                UdpGso.Result r = n > 1 && gso
+                        ? segmenter.send(fd, calls, dual, bufs, offs, lens, i, n, to)
+                        : UdpGso.Result.REFUSED;
+                switch (r) {
+                    case SENT -> gsoRefusals = 0;
+                    case DROPPED -> sendDrops.add(n);
+                    case UNSUPPORTED -> {
+                        giveUpGso(LinuxCalls.describe(segmenter.lastErrno()));
+                        sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
+                    }
+                    case REFUSED -> {
+                        if (n > 1 && ++gsoRefusals >= GSO_REFUSALS_BEFORE_GIVING_UP) {
+                            giveUpGso(gsoRefusals + " segmented sends in a row refused");
+                        }
+                        sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
+                    }
+                    case FAILED -> sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
+                }
+                i += n;
+            }
+        } catch (IOException e) {
+            sendErrors.increment();
+            throw e;
+        } catch (RuntimeException e) {
+            sendErrors.increment();
+            throw new IOException("sendmsg " + to + " failed", e);
+        } finally {
+            socketLock.unlockRead(stamp);
+        }
+    }
+
+    private void sendEach(LinuxCalls calls, int fd, boolean dual, ByteBuffer[] bufs, int[] offs, int[] lens,
+            int start, int n, Endpoint to) throws IOException {
+        for (int i = start; i < start + n; i++) {
+            if (!calls.send(fd, dual, bufs[i], offs[i], lens[i], to)) {
+                sendDrops.increment();
+            }
+        }
+    }
+
+    private void giveUpGso(String why) {
+        if (!gsoGivenUp) {
+            gsoGivenUp = true;
+            LOG.log(System.Logger.Level.DEBUG, "UDP GSO off for good, sending datagram by datagram: {0}", why);
+        }
+        gso = false;
+    }
+
+    /** True while batch sends use UDP segmentation offload. */
+    public boolean usesGso() {
+        return gso;
+    }
+
+    /** True when the open socket receives coalesced datagrams (UDP_GRO). */
+    public boolean usesGro() {
+        return gro && socket != null;
     }
 
     @Override
