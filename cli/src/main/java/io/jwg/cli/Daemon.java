@@ -4,7 +4,6 @@ package io.jwg.cli;
 import io.jwg.core.ConfigException;
 import io.jwg.core.Device;
 import io.jwg.core.DeviceOptions;
-import io.jwg.core.transport.netty.NettyBind;
 import io.jwg.core.uapi.UapiServer;
 import io.jwg.tun.LinuxTun;
 import java.io.IOException;
@@ -126,8 +125,8 @@ final class Daemon {
     }
 
     /**
-     * Creates the interface, the device, the metrics server if {@code JWG_METRICS} asks for one,
-     * and the UAPI socket, or nothing at all.
+     * Creates the interface, the device (its UDP offloads as {@code JWG_UDP_OFFLOAD} says), the
+     * metrics server if {@code JWG_METRICS} asks for one, and the UAPI socket, or nothing at all.
      */
     static Daemon start(String requestedName) throws StartupFailure {
         String invalid = invalidNameReason(requestedName);
@@ -135,6 +134,7 @@ final class Daemon {
             throw new StartupFailure(invalid);
         }
         MetricsAddress metricsAddress = MetricsAddress.fromEnvironment();
+        UdpOffload offload = UdpOffload.fromEnvironment();
         UapiSocketProbe.claim(UapiServer.SOCKET_DIRECTORY.resolve(requestedName + ".sock"), requestedName);
         avoidNettyMachineIdScan();
         LinuxTun tun = createTun(requestedName);
@@ -142,7 +142,7 @@ final class Daemon {
         Device device = null;
         MetricsServer metrics = null;
         try {
-            device = Device.create(tun, new NettyBind(), DeviceOptions.builder().name(name).build());
+            device = Device.create(tun, offload.newBind(), DeviceOptions.builder().name(name).build());
             device.up();
             int port = device.state().listenPort();
             LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port);
