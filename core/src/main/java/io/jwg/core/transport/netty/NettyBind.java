@@ -13,7 +13,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Socket;
@@ -38,15 +37,11 @@ import java.util.concurrent.locks.StampedLock;
  * batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
  * event loop, so the TUN, timer and handshake threads never queue behind receives.
  *
- * <p>UDP offloads (Linux, on unless turned off in the constructor): a batch send to one endpoint
- * goes out through {@link UdpGso} (one sendmsg with UDP_SEGMENT per run of equal-sized
- * datagrams); where the kernel or route cannot segment (EIO without checksum offload, no
- * UDP_SEGMENT), the bind falls back for good to one sendto per datagram. On receive, UDP_GRO lets
- * the kernel hand over datagrams of one flow coalesced, with their segment size, and Netty cuts
- * them apart before {@link DatagramBatchHandler} sees them. Netty 4.2's recvmmsg path does not
- * ask for that control message (only its recvmsg path does), so with GRO the bind reads with
- * recvmsg into one {@link #DATAGRAM_SLOT} buffer: one call per coalesced read instead of up to
- * {@link #RECVMMSG_SLOTS} datagrams per call when nothing coalesces.
+ * <p>UDP offloads (Linux; the constructor can turn them off): a batch send goes out segmented
+ * (UDP GSO, {@link BatchSends}), falling back to one sendto per datagram; on receive, UDP_GRO lets
+ * the kernel coalesce a flow's datagrams and Netty cuts them apart again. Netty 4.2 reads the
+ * segment size only on its recvmsg path, so with GRO each read is one {@link #DATAGRAM_SLOT}
+ * recvmsg instead of a recvmmsg of {@link #RECVMMSG_SLOTS}.
  *
  * <p>Thread-safety: {@link #send} and {@link #setMark} may be called from any thread at any time.
  * {@link #open}, {@link #close} and {@link #setMark} are serialized with each other; a send that
@@ -70,8 +65,6 @@ public final class NettyBind implements Bind {
     /** Requested SO_RCVBUF/SO_SNDBUF, as wireguard-go's socketBufferSize. */
     static final int SOCKET_BUFFER_SIZE = 7 << 20;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
-    /** Kernel refusals (EINVAL, EMSGSIZE) of segmented runs in a row after which GSO is given up. */
-    static final int GSO_REFUSALS_BEFORE_GIVING_UP = 16;
     private static final System.Logger LOG = System.getLogger(NettyBind.class.getName());
 
     private final int eventLoopThreads;
@@ -87,13 +80,7 @@ public final class NettyBind implements Bind {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
     private final ThreadLocal<LinuxCalls> nativeSend =
             ThreadLocal.withInitial(() -> new LinuxCalls(DATAGRAM_SLOT));
-    private final ThreadLocal<UdpGso> gsoSend = ThreadLocal.withInitial(UdpGso::new);
-    /** Segmented sends in use: wanted, supported here, and not yet refused by the kernel for good. */
-    private volatile boolean gso;
-    /** Set once the kernel refused segmentation for good; survives reopening. */
-    private volatile boolean gsoGivenUp;
-    /** Consecutive segmented runs the kernel refused (racy counts are fine: it is a heuristic). */
-    private int gsoRefusals;
+    private final BatchSends batchSends = new BatchSends(sendDrops);
     private volatile boolean gro;
 
     private EventLoopGroup group;
@@ -156,7 +143,7 @@ public final class NettyBind implements Bind {
         try {
             channel = ch;
             dualStack = dual;
-            gso = gsoWanted && !gsoGivenUp && UdpGso.SUPPORTED && SegmentedDatagramPacket.isSupported();
+            batchSends.enable(gsoWanted);
             this.port = ch.localAddress().getPort();
             socket = (Socket) ch.fd();
         } finally {
@@ -213,7 +200,7 @@ public final class NettyBind implements Bind {
 
     /** Sets UDP_GRO; false where the kernel (before 5.0) or Netty has no such option. */
     private static boolean enableGro(EpollDatagramChannel ch) {
-        if (!SegmentedDatagramPacket.isSupported()) {
+        if (!io.netty.channel.epoll.SegmentedDatagramPacket.isSupported()) {
             return false;
         }
         try {
@@ -304,15 +291,13 @@ public final class NettyBind implements Bind {
     /**
      * {@inheritDoc}
      *
-     * <p>With GSO, each run of datagrams that {@link UdpGso#runLength} allows goes out in one
-     * sendmsg; a run the kernel refuses is sent datagram by datagram, and after an EIO (the route
-     * has no checksum offload), ENOPROTOOPT or EOPNOTSUPP, or {@link #GSO_REFUSALS_BEFORE_GIVING_UP}
-     * refusals in a row, GSO is off for good. A full send buffer drops the run and counts each of
-     * its datagrams in {@link #sendDrops()}. Allocates nothing.
+     * <p>With GSO, each run of equal-sized datagrams goes out in one sendmsg, with the fallbacks
+     * of {@link BatchSends}; a full send buffer drops a run and counts each of its datagrams in
+     * {@link #sendDrops()}. Allocates nothing.
      */
     @Override
     public void send(ByteBuffer[] bufs, int[] offs, int[] lens, int count, Endpoint to) throws IOException {
-        if (count < 2 || !gso) {
+        if (count < 2 || !batchSends.enabled()) {
             Bind.super.send(bufs, offs, lens, count, to);
             return;
         }
@@ -325,32 +310,7 @@ public final class NettyBind implements Bind {
             if (!dualStack && to.isIpv6()) {
                 throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
             }
-            LinuxCalls calls = nativeSend.get();
-            UdpGso segmenter = gsoSend.get();
-            int fd = s.intValue();
-            boolean dual = dualStack;
-            for (int i = 0; i < count;) {
-                int n = UdpGso.runLength(lens, i, count);
-                UdpGso.Result r = n > 1 && gso
-                        ? segmenter.send(fd, calls, dual, bufs, offs, lens, i, n, to)
-                        : UdpGso.Result.REFUSED;
-                switch (r) {
-                    case SENT -> gsoRefusals = 0;
-                    case DROPPED -> sendDrops.add(n);
-                    case UNSUPPORTED -> {
-                        giveUpGso(LinuxCalls.describe(segmenter.lastErrno()));
-                        sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
-                    }
-                    case REFUSED -> {
-                        if (n > 1 && ++gsoRefusals >= GSO_REFUSALS_BEFORE_GIVING_UP) {
-                            giveUpGso(gsoRefusals + " segmented sends in a row refused");
-                        }
-                        sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
-                    }
-                    case FAILED -> sendEach(calls, fd, dual, bufs, offs, lens, i, n, to);
-                }
-                i += n;
-            }
+            batchSends.send(nativeSend.get(), s.intValue(), dualStack, bufs, offs, lens, count, to);
         } catch (IOException e) {
             sendErrors.increment();
             throw e;
@@ -362,26 +322,9 @@ public final class NettyBind implements Bind {
         }
     }
 
-    private void sendEach(LinuxCalls calls, int fd, boolean dual, ByteBuffer[] bufs, int[] offs, int[] lens,
-            int start, int n, Endpoint to) throws IOException {
-        for (int i = start; i < start + n; i++) {
-            if (!calls.send(fd, dual, bufs[i], offs[i], lens[i], to)) {
-                sendDrops.increment();
-            }
-        }
-    }
-
-    private void giveUpGso(String why) {
-        if (!gsoGivenUp) {
-            gsoGivenUp = true;
-            LOG.log(System.Logger.Level.DEBUG, "UDP GSO off for good, sending datagram by datagram: {0}", why);
-        }
-        gso = false;
-    }
-
     /** True while batch sends use UDP segmentation offload. */
     public boolean usesGso() {
-        return gso;
+        return batchSends.enabled();
     }
 
     /** True when the open socket receives coalesced datagrams (UDP_GRO). */

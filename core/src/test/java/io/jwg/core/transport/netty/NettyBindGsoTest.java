@@ -153,7 +153,7 @@ class NettyBindGsoTest {
         // Without UDP checksums the kernel answers every segmented send with EINVAL.
         TestLibc.setsockopt(a.fd(), TestLibc.SOL_SOCKET, TestLibc.SO_NO_CHECK, new int[] {1}, 4);
         int[] lens = sizes("shorterLast");
-        int rounds = NettyBind.GSO_REFUSALS_BEFORE_GIVING_UP + 2;
+        int rounds = BatchSends.REFUSALS_BEFORE_GIVING_UP + 2;
         for (int r = 0; r < rounds; r++) {
             sendBatch(a, lens, Endpoint.of(V4, portB));
         }
