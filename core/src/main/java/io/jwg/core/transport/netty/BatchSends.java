@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * How a {@link NettyBind} sends a batch of datagrams to one endpoint: cut into runs that
  * {@link UdpGso#runLength} allows, each run in one segmented sendmsg, and when the kernel refuses,
  * datagram by datagram ({@link LinuxCalls}). Decides when to give GSO up for good: at once on
- * EIO (the route's device has no checksum offload), ENOPROTOOPT or EOPNOTSUPP, or after
+ * EIO (an IPsec route; on older kernels also a device without checksum offload, which Linux
+ * 6.18 segments in software instead, as tried with ethtool), ENOPROTOOPT or EOPNOTSUPP, or after
  * {@link #REFUSALS_BEFORE_GIVING_UP} refused runs in a row (EINVAL, EMSGSIZE: segments larger than
  * the route's MTU, a socket without checksums), and logs that once at DEBUG.
  *

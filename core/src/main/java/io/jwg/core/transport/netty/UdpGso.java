@@ -34,7 +34,7 @@ final class UdpGso {
         DROPPED,
         /** This run cannot go out segmented (too large for the route's MTU, a heap buffer): send it datagram by datagram. */
         REFUSED,
-        /** The route or kernel cannot segment at all (no checksum offload, no UDP_SEGMENT): stop using GSO. */
+        /** The route or kernel cannot segment at all (IPsec, no checksum offload on old kernels): stop using GSO. */
         UNSUPPORTED,
         /** Another error (unreachable network, ...): the caller sends datagram by datagram and reports what that says. */
         FAILED

@@ -168,6 +168,28 @@ class NettyBindGsoTest {
     }
 
     @Test
+    void anIpv4OnlySocketSendsAndReceivesSegmentedBatchesToo() throws Exception {
+        // Where IPv6 is off the socket is AF_INET: a plain sockaddr_in, no v4-mapped address.
+        try (PrivateNetns ns = PrivateNetns.create()) {
+            ns.disableIpv6();
+            NettyBind a = newBind(true, false);
+            NettyBind b = newBind(false, true);
+            RecordingReceiver atB = new RecordingReceiver();
+            int portA = ns.call(() -> a.open(0, new RecordingReceiver()));
+            int portB = ns.call(() -> b.open(0, atB));
+            assertFalse(a.isDualStack());
+            assertTrue(a.usesGso());
+            assertTrue(b.usesGro());
+            int[] lens = sizes("many");
+            sendBatch(a, lens, Endpoint.of(V4, portB));
+            assertArrived(lens, atB.await(lens.length), V4, portA);
+            assertTrue(a.usesGso());
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void groIsSetOnTheSocketOnlyWhenAskedFor() throws Exception {
         NettyBind on = newBind(true, true);
         NettyBind off = newBind(true, false);
