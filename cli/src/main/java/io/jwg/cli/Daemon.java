@@ -142,10 +142,12 @@ final class Daemon {
         Device device = null;
         MetricsServer metrics = null;
         try {
-            device = Device.create(tun, offload.newBind(), DeviceOptions.builder().name(name).build());
+            io.jwg.core.transport.netty.NettyBind bind = offload.newBind();
+            device = Device.create(tun, bind, DeviceOptions.builder().name(name).build());
             device.up();
             int port = device.state().listenPort();
-            LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port);
+            LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port
+                    + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off"));
             if (metricsAddress != null) {
                 metrics = startMetrics(metricsAddress, name, device);
             }
