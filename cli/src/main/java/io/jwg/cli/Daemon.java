@@ -4,6 +4,7 @@ package io.jwg.cli;
 import io.jwg.core.ConfigException;
 import io.jwg.core.Device;
 import io.jwg.core.DeviceOptions;
+import io.jwg.core.transport.netty.NettyBind;
 import io.jwg.core.uapi.UapiServer;
 import io.jwg.tun.LinuxTun;
 import java.io.IOException;
@@ -142,7 +143,7 @@ final class Daemon {
         Device device = null;
         MetricsServer metrics = null;
         try {
-            io.jwg.core.transport.netty.NettyBind bind = offload.newBind();
+            NettyBind bind = offload.newBind();
             device = Device.create(tun, bind, DeviceOptions.builder().name(name).build());
             device.up();
             int port = device.state().listenPort();
