@@ -129,7 +129,6 @@ final class UdpGso {
      */
     Result send(int fd, LinuxCalls calls, boolean dualStack, ByteBuffer[] bufs, int[] offs, int[] lens,
             int start, int n, Endpoint to) {
-        long total = 0;
         for (int i = 0; i < n; i++) {
             ByteBuffer b = bufs[start + i];
             if (!b.isDirect()) {
@@ -138,7 +137,6 @@ final class UdpGso {
             int iov = IOV_OFFSET + i * IOVEC_SIZE;
             mem.putLong(iov, calls.addressOf(b) + offs[start + i]);
             mem.putLong(iov + 8, lens[start + i]);
-            total += lens[start + i];
         }
         mem.putLong(MSG_NAME, calls.sockaddr(to, dualStack));
         mem.putInt(MSG_NAMELEN, calls.sockaddrLength());
@@ -147,7 +145,7 @@ final class UdpGso {
         for (;;) {
             long sent = sendmsg(fd, memAddress, MSG_DONTWAIT);
             if (sent >= 0) {
-                return sent == total ? Result.SENT : Result.FAILED;
+                return Result.SENT; // UDP takes a message whole or not at all: never a partial send
             }
             int err = Native.getLastError();
             switch (err) {
