@@ -126,8 +126,8 @@ final class Daemon {
     }
 
     /**
-     * Creates the interface, the device, the metrics server if {@code JWG_METRICS} asks for one,
-     * and the UAPI socket, or nothing at all.
+     * Creates the interface, the device (its UDP offloads as {@code JWG_UDP_OFFLOAD} says), the
+     * metrics server if {@code JWG_METRICS} asks for one, and the UAPI socket, or nothing at all.
      */
     static Daemon start(String requestedName) throws StartupFailure {
         String invalid = invalidNameReason(requestedName);
@@ -135,6 +135,7 @@ final class Daemon {
             throw new StartupFailure(invalid);
         }
         MetricsAddress metricsAddress = MetricsAddress.fromEnvironment();
+        UdpOffload offload = UdpOffload.fromEnvironment();
         UapiSocketProbe.claim(UapiServer.SOCKET_DIRECTORY.resolve(requestedName + ".sock"), requestedName);
         avoidNettyMachineIdScan();
         LinuxTun tun = createTun(requestedName);
@@ -142,10 +143,12 @@ final class Daemon {
         Device device = null;
         MetricsServer metrics = null;
         try {
-            device = Device.create(tun, new NettyBind(), DeviceOptions.builder().name(name).build());
+            NettyBind bind = offload.newBind();
+            device = Device.create(tun, bind, DeviceOptions.builder().name(name).build());
             device.up();
             int port = device.state().listenPort();
-            LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port);
+            LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port
+                    + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off"));
             if (metricsAddress != null) {
                 metrics = startMetrics(metricsAddress, name, device);
             }

@@ -16,8 +16,10 @@ import java.nio.ByteOrder;
  *
  * <ol>
  *   <li>data: a packet from the TUN, already routed to its peer, is sealed in place into a
- *       transport message (type 4) under the peer's current keypair and sent at once; without a
- *       usable session it is staged and a handshake is queued;
+ *       transport message (type 4) under the peer's current keypair and joins a {@link SendBatch};
+ *       the batch leaves in one batch send (UDP GSO where the bind has it) when the TUN read is
+ *       done or the next packet goes elsewhere; without a usable session it is staged and a
+ *       handshake is queued;
  *   <li>staged packets and keepalives (an empty transport message) go out once a session exists;
  *   <li>handshake initiations (rate-limited to one per REKEY_TIMEOUT), responses and cookie replies.
  * </ol>
@@ -40,33 +42,60 @@ final class Sender {
     }
 
     /**
-     * Sends one packet that lies at {@code buf[off, off+len)} with HEADROOM bytes free before it
-     * and TAILROOM after; the buffer is borrowed and modified (sealed in place).
+     * Seals one packet that lies at {@code buf[off, off+len)} with HEADROOM bytes free before it
+     * and TAILROOM after, and adds it to {@code batch}; the buffer is borrowed (sealed in place)
+     * until the batch is flushed. The batch is flushed first when this packet cannot join it
+     * (another peer, keypair or endpoint, or the packet must be staged), so each peer's datagrams
+     * leave in counter order. The caller flushes at the end of its TUN read.
      */
-    void sendData(Peer peer, ByteBuffer buf, int off, int len) {
+    void sendData(Peer peer, ByteBuffer buf, int off, int len, SendBatch batch) {
         long now = device.clock.nanoTime();
         Keypair k = peer.keypairs.current();
         Endpoint ep = peer.endpoint();
+        if (!batch.accepts(peer, k, ep)) {
+            flush(batch);
+        }
         if (k == null || ep == null || peer.hasStaged()) {
+            flush(batch);
             peer.stage(copyForStaging(buf, off, len));
             sendStaged(peer);
             return;
         }
         long counter = k.nextSendCounter(now, device.timings);
         if (counter < 0) {
+            flush(batch);
             peer.stage(copyForStaging(buf, off, len));
             queueHandshakeInitiation(peer, false);
             return;
         }
         int datagram = seal(k, counter, buf, off - HEADROOM, len);
-        // Timer hooks run before the datagram leaves: the answer may be handled before send returns.
+        batch.add(peer, k, ep, buf, off - HEADROOM, datagram, counter, len > 0, now);
+    }
+
+    /** Sends the datagrams of {@code batch} in one batch send, counts them and empties it. */
+    void flush(SendBatch batch) {
+        if (batch.count == 0) {
+            return;
+        }
+        Peer peer = batch.peer;
+        // Timer hooks run before the datagrams leave: the answer may be handled before send returns.
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketSent();
-        if (len > 0) {
+        if (batch.carriesData) {
             peer.timers.dataSent();
         }
-        transmit(peer, buf, off - HEADROOM, datagram, ep);
-        keepKeyFresh(peer, k, counter, now);
+        try {
+            device.bind.send(batch.bufs, batch.offs, batch.lens, batch.count, batch.endpoint);
+            peer.addTx(batch.bytes);
+        } catch (IOException | RuntimeException e) {
+            device.stats.sendErrors.increment();
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: failed to send {1} datagrams to {2}: {3}", peer,
+                        batch.count, batch.endpoint, e.toString());
+            }
+        }
+        keepKeyFresh(peer, batch.keypair, batch.lastCounter, batch.nowNanos);
+        batch.clear();
     }
 
     /** Sends an empty transport message, unless staged packets go out anyway (kernel: send_keepalive). */

@@ -12,7 +12,9 @@ import java.nio.ByteOrder;
  * The outbound loop (the kernel's xmit and wireguard-go's RoutineReadFromTUN): reads batches of
  * packets from the TUN into reused direct buffers, routes each by destination address through
  * the allowed-IPs table (cryptokey routing, whitepaper section 2) and hands it to the
- * {@link Sender}, which seals it in place. A packet no peer owns is dropped. Runs on its own
+ * {@link Sender}, which seals it in place into a {@link SendBatch}; the batch is flushed (sent)
+ * at the end of each read, so one read's packets for one peer leave in one batch send. A packet
+ * no peer owns is dropped. Runs on its own
  * thread until the TUN closes.
  */
 final class TunReader implements Runnable {
@@ -36,6 +38,7 @@ final class TunReader implements Runnable {
         // Untouched until used: a batch of 64 KiB buffers costs resident memory only for its packets.
         ByteBuffer[] bufs = PacketBuffers.allocate(batch, BUFFER_SIZE, ByteOrder.LITTLE_ENDIAN);
         int[] sizes = new int[batch];
+        SendBatch sendBatch = new SendBatch(batch);
         int consecutiveErrors = 0;
         while (!device.isClosed()) {
             int n;
@@ -55,10 +58,10 @@ final class TunReader implements Runnable {
                 continue;
             }
             for (int i = 0; i < n; i++) {
-                route(bufs[i], Sender.HEADROOM, sizes[i]);
+                route(bufs[i], Sender.HEADROOM, sizes[i], sendBatch);
             }
+            device.sender.flush(sendBatch);
             routed += n; // one writer: this thread
-
         }
     }
 
@@ -66,7 +69,7 @@ final class TunReader implements Runnable {
         return routed;
     }
 
-    private void route(ByteBuffer buf, int off, int len) {
+    private void route(ByteBuffer buf, int off, int len, SendBatch sendBatch) {
         int version = IpPacket.version(buf, off, len);
         Peer peer;
         if (version == 4 && len >= IpPacket.IPV4_HEADER) {
@@ -81,6 +84,6 @@ final class TunReader implements Runnable {
             device.stats.noRoute.increment();
             return;
         }
-        device.sender.sendData(peer, buf, off, len);
+        device.sender.sendData(peer, buf, off, len, sendBatch);
     }
 }

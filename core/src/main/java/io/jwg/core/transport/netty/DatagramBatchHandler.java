@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code internalNioBuffer} allocate one each time) and the TUN write finds the arena's native
  * address in its cache. The copy is a memcpy by address ({@link LinuxCalls}); it costs far less
  * than the decryption that follows. When the arena is full the batch is closed early with
- * {@link DatagramReceiver#endOfBatch()} and the arena reused.
+ * {@link DatagramReceiver#endOfBatch()} and the arena reused. With UDP_GRO on the socket, Netty has
+ * already cut each coalesced read into its datagrams (slices of one buffer, each with the sender's
+ * address), so this handler sees the same separate datagrams either way.
  *
  * <p>A receiver that throws loses that datagram (or batch end), is counted, and the channel goes on
  * reading: one malformed packet must not take the device off the network.

@@ -37,7 +37,8 @@ final class LinuxCalls {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SOCKADDR_IN6_SIZE = 28;
-    private static final int SLOTS = 16;
+    private static final int SLOTS = 1024;
+    private static final int PROBES = 8;
 
     private final ByteBuffer sockaddr = ByteBuffer.allocateDirect(SOCKADDR_IN6_SIZE).order(ByteOrder.nativeOrder());
     private final long sockaddrAddress = address(sockaddr);
@@ -47,7 +48,7 @@ final class LinuxCalls {
     private boolean cachedDualStack;
     private int sockaddrLength;
 
-    // Native addresses of the direct buffers this thread sends from (the TUN reader's few), by
+    // Native addresses of the direct buffers this thread sends from (the TUN reader's), by
     // identity; held weakly, as tun's DirectAddresses does.
     @SuppressWarnings("unchecked")
     private final WeakReference<ByteBuffer>[] buffers = new WeakReference[SLOTS];
@@ -97,6 +98,19 @@ final class LinuxCalls {
         }
     }
 
+    /** The native address of {@code to}'s sockaddr (cached; rebuilt when the endpoint changes). */
+    long sockaddr(Endpoint to, boolean dualStack) {
+        if (to != cachedEndpoint || dualStack != cachedDualStack) {
+            fill(to, dualStack);
+        }
+        return sockaddrAddress;
+    }
+
+    /** The length of the sockaddr {@link #sockaddr} last returned. */
+    int sockaddrLength() {
+        return sockaddrLength;
+    }
+
     private void fill(Endpoint to, boolean dualStack) {
         byte[] a = to.addressBytes();
         for (int i = 0; i < SOCKADDR_IN6_SIZE; i++) {
@@ -126,12 +140,27 @@ final class LinuxCalls {
         cachedDualStack = dualStack;
     }
 
-    private long addressOf(ByteBuffer direct) {
-        int slot = System.identityHashCode(direct) & (SLOTS - 1);
-        WeakReference<ByteBuffer> cached = buffers[slot];
-        if (cached != null && cached.get() == direct) {
-            return addresses[slot];
+    /**
+     * The native address of a direct buffer's first byte, cached by identity for the buffers this
+     * thread sends from (the TUN reader's, over a hundred with a vectored TUN): open addressing
+     * over {@link #SLOTS} entries, probing {@link #PROBES} of them, so a batch of buffers does not
+     * evict itself.
+     */
+    long addressOf(ByteBuffer direct) {
+        int start = System.identityHashCode(direct);
+        int free = -1;
+        for (int p = 0; p < PROBES; p++) {
+            int slot = (start + p) & (SLOTS - 1);
+            WeakReference<ByteBuffer> cached = buffers[slot];
+            ByteBuffer b = cached == null ? null : cached.get();
+            if (b == direct) {
+                return addresses[slot];
+            }
+            if (b == null && free < 0) {
+                free = slot;
+            }
         }
+        int slot = free >= 0 ? free : start & (SLOTS - 1);
         long address = address(direct);
         buffers[slot] = new WeakReference<>(direct);
         addresses[slot] = address;
@@ -142,7 +171,7 @@ final class LinuxCalls {
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
-    private static String describe(int err) {
+    static String describe(int err) {
         String s = strerror(err);
         return s == null ? "errno " + err : s;
     }

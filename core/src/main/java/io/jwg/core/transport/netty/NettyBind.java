@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -36,6 +37,12 @@ import java.util.concurrent.locks.StampedLock;
  * batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
  * event loop, so the TUN, timer and handshake threads never queue behind receives.
  *
+ * <p>UDP offloads (Linux; the constructor can turn them off): a batch send goes out segmented
+ * (UDP GSO, {@link BatchSends}), falling back to one sendto per datagram; on receive, UDP_GRO lets
+ * the kernel coalesce a flow's datagrams and Netty cuts them apart again. Netty 4.2 reads the
+ * segment size only on its recvmsg path, so with GRO each read is one {@link #DATAGRAM_SLOT}
+ * recvmsg instead of a recvmmsg of {@link #RECVMMSG_SLOTS}.
+ *
  * <p>Thread-safety: {@link #send} and {@link #setMark} may be called from any thread at any time.
  * {@link #open}, {@link #close} and {@link #setMark} are serialized with each other; a send that
  * races a close either completes on the old socket or fails with "closed", never touches a reused
@@ -58,8 +65,11 @@ public final class NettyBind implements Bind {
     /** Requested SO_RCVBUF/SO_SNDBUF, as wireguard-go's socketBufferSize. */
     static final int SOCKET_BUFFER_SIZE = 7 << 20;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
+    private static final System.Logger LOG = System.getLogger(NettyBind.class.getName());
 
     private final int eventLoopThreads;
+    private final boolean gsoWanted;
+    private final boolean groWanted;
     private final LongAdder sendDrops = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder receiverFailures = new LongAdder();
@@ -70,6 +80,8 @@ public final class NettyBind implements Bind {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DATAGRAM_SLOT));
     private final ThreadLocal<LinuxCalls> nativeSend =
             ThreadLocal.withInitial(() -> new LinuxCalls(DATAGRAM_SLOT));
+    private final BatchSends batchSends = new BatchSends(sendDrops);
+    private volatile boolean gro;
 
     private EventLoopGroup group;
     private EventLoopThreads groupThreads;
@@ -79,17 +91,28 @@ public final class NettyBind implements Bind {
     private volatile int port;
     private volatile int mark;
 
-    /** A bind with one event-loop thread. */
+    /** A bind with one event-loop thread and the UDP offloads (GSO and GRO) on where supported. */
     public NettyBind() {
         this(1);
     }
 
     /** @param eventLoopThreads threads of the receive event loop (one socket uses one of them) */
     public NettyBind(int eventLoopThreads) {
+        this(eventLoopThreads, true, true);
+    }
+
+    /**
+     * @param eventLoopThreads threads of the receive event loop (one socket uses one of them)
+     * @param gso whether batch sends may use UDP segmentation offload where supported
+     * @param gro whether the socket may receive coalesced datagrams (UDP_GRO) where supported
+     */
+    public NettyBind(int eventLoopThreads, boolean gso, boolean gro) {
         if (eventLoopThreads < 1) {
             throw new IllegalArgumentException("eventLoopThreads must be >= 1: " + eventLoopThreads);
         }
         this.eventLoopThreads = eventLoopThreads;
+        this.gsoWanted = gso;
+        this.groWanted = gro;
     }
 
     @Override
@@ -120,6 +143,7 @@ public final class NettyBind implements Bind {
         try {
             channel = ch;
             dualStack = dual;
+            batchSends.enable(gsoWanted);
             this.port = ch.localAddress().getPort();
             socket = (Socket) ch.fd();
         } finally {
@@ -160,14 +184,32 @@ public final class NettyBind implements Bind {
                 LinuxSocketOptions.setMark(fd, mark);
             }
             ch.config().setMaxDatagramPayloadSize(DATAGRAM_SLOT);
+            boolean coalesced = groWanted && enableGro(ch);
+            gro = coalesced;
+            // With GRO one slot per read: Netty reads the segment size only on its recvmsg path.
             ch.config().setRecvByteBufAllocator(
-                    new FixedRecvByteBufAllocator(RECVMMSG_SLOTS * DATAGRAM_SLOT)
+                    new FixedRecvByteBufAllocator((coalesced ? 1 : RECVMMSG_SLOTS) * DATAGRAM_SLOT)
                             .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
             ch.pipeline().addLast(new DatagramBatchHandler(receiver, MAX_BATCH, receiverFailures, readErrors));
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.unsafe().closeForcibly();
             throw e;
+        }
+    }
+
+    /** Sets UDP_GRO; false where the kernel (before 5.0) or Netty has no such option. */
+    private static boolean enableGro(EpollDatagramChannel ch) {
+        if (!io.netty.channel.epoll.SegmentedDatagramPacket.isSupported()) {
+            return false;
+        }
+        try {
+            ch.config().setOption(EpollChannelOption.UDP_GRO, true);
+            return ch.config().isUdpGro();
+        } catch (ChannelException e) {
+            LOG.log(System.Logger.Level.DEBUG, "UDP_GRO not available, receiving datagram by datagram: {0}",
+                    e.toString());
+            return false;
         }
     }
 
@@ -244,6 +286,50 @@ public final class NettyBind implements Bind {
         } finally {
             socketLock.unlockRead(stamp);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With GSO, each run of equal-sized datagrams goes out in one sendmsg, with the fallbacks
+     * of {@link BatchSends}; a full send buffer drops a run and counts each of its datagrams in
+     * {@link #sendDrops()}. Allocates nothing.
+     */
+    @Override
+    public void send(ByteBuffer[] bufs, int[] offs, int[] lens, int count, Endpoint to) throws IOException {
+        if (count < 2 || !batchSends.enabled()) {
+            Bind.super.send(bufs, offs, lens, count, to);
+            return;
+        }
+        long stamp = socketLock.readLock();
+        try {
+            Socket s = socket;
+            if (s == null) {
+                throw new IOException("UDP bind is closed");
+            }
+            if (!dualStack && to.isIpv6()) {
+                throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
+            }
+            batchSends.send(nativeSend.get(), s.intValue(), dualStack, bufs, offs, lens, count, to);
+        } catch (IOException e) {
+            sendErrors.increment();
+            throw e;
+        } catch (RuntimeException e) {
+            sendErrors.increment();
+            throw new IOException("sendmsg " + to + " failed", e);
+        } finally {
+            socketLock.unlockRead(stamp);
+        }
+    }
+
+    /** True while batch sends use UDP segmentation offload. */
+    public boolean usesGso() {
+        return batchSends.enabled();
+    }
+
+    /** True when the open socket receives coalesced datagrams (UDP_GRO). */
+    public boolean usesGro() {
+        return gro && socket != null;
     }
 
     @Override
