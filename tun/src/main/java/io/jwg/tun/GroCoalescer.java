@@ -35,7 +35,7 @@ final class GroCoalescer {
      * one: {@code from + 1} when packet {@code from} cannot be coalesced with the next.
      */
     int runEnd(ByteBuffer[] bufs, int[] offs, int[] lens, int from, int count) {
-        if (from + 1 >= count || !bufs[from].isDirect()) {
+        if (from + 1 >= count || !inside(bufs[from], offs[from], lens[from])) {
             return from + 1;
         }
         ByteBuffer h = bufs[from];
@@ -53,7 +53,7 @@ final class GroCoalescer {
             ByteBuffer p = bufs[end];
             int po = offs[end];
             int pl = lens[end];
-            int hdr = p.isDirect() ? coalescable(p, po, pl) : -1;
+            int hdr = inside(p, po, pl) ? coalescable(p, po, pl) : -1;
             int payload = pl - hdr;
             if (hdr != headHdr || payload > gsoSize || total + payload > MAX_TOTAL
                     || !sameFlowAndNext(h, ho, p, po, end - from, total - headHdr)) {
@@ -192,6 +192,11 @@ final class GroCoalescer {
         boolean v4 = ipl == IPV4_MIN_HEADER;
         return (!v4 || Checksums.ipv4HeaderValid(b, o))
                 && Checksums.transportValid(b, o, o + ipl, o + len, Checksums.PROTO_TCP);
+    }
+
+    /** Direct, and within the buffer's limit (absolute reads stop there), or written alone. */
+    private static boolean inside(ByteBuffer b, int o, int len) {
+        return b.isDirect() && o >= 0 && len > 0 && o + len <= b.limit();
     }
 
     private static int ipHeaderLength(ByteBuffer b, int o) {

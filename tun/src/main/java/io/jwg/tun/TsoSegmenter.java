@@ -111,7 +111,12 @@ final class TsoSegmenter {
         int i = first;
         while (next < segments && i < bufs.length) {
             ByteBuffer out = bufs[i];
+            // Absolute accessors stop at the limit, which Tun.read says it ignores: lift it for
+            // the copy and put it back, so the caller sees no change.
+            int limit = out.limit();
+            out.limit(out.capacity());
             int n = tso ? segment(out, offset, next) : copyWhole(out, offset);
+            out.limit(limit);
             next++;
             if (n > 0) {
                 sizes[i++] = n;

@@ -104,6 +104,22 @@ class LinuxTunNetnsTest {
     }
 
     @Test
+    void answersPingsWithoutOffloadsOneBarePacketPerCall() throws Exception {
+        tun = LinuxTun.create(ifname, 1420, false);
+        assertFalse(tun.offloads());
+        assertEquals(1, tun.batchSize());
+        moveIntoNamespace();
+        ns.ip("addr", "add", "10.77.0.1/24", "dev", ifname);
+        ns.ip("link", "set", ifname, "up");
+        List<byte[]> requests = startEchoResponder(true);
+
+        Netns.Result ping = ns.exec("ping", "-c", "3", "-W", "1", "10.77.0.2");
+
+        assertEquals(0, ping.exitCode(), ping.output() + responderFailure);
+        assertTrue(requests.size() >= 3, "the responder saw " + requests.size() + " requests");
+    }
+
+    @Test
     void deletingTheInterfaceMakesABlockedReadThrowTunClosed() throws Exception {
         tun = LinuxTun.create(ifname, 1420);
         moveIntoNamespace();
