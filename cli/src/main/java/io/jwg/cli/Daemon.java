@@ -148,6 +148,7 @@ final class Daemon {
             device.up();
             int port = device.state().listenPort();
             LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port
+                    + ", TUN offloads " + (tun.offloads() ? "on" : "off")
                     + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off"));
             if (metricsAddress != null) {
                 metrics = startMetrics(metricsAddress, name, device);
