@@ -247,12 +247,7 @@ public final class LinuxTun implements Tun {
                     sizes[0] = (int) n;
                     return 1;
                 }
-                int err = LibC.errno();
-                if (err == LibC.EAGAIN) {
-                    awaitReadable();
-                } else if (err != LibC.EINTR) {
-                    throw readFailure(err);
-                }
+                awaitReadableAfterFailure();
             }
         } finally {
             guard.exit();
@@ -285,12 +280,7 @@ public final class LinuxTun implements Tun {
                     offload.loaded(n);
                     continue;
                 }
-                int err = LibC.errno();
-                if (err == LibC.EAGAIN) {
-                    awaitReadable();
-                } else if (err != LibC.EINTR) {
-                    throw readFailure(err);
-                }
+                awaitReadableAfterFailure();
             }
         } finally {
             guard.exit();
@@ -450,6 +440,16 @@ public final class LinuxTun implements Tun {
     }
 
     // ---- read path -----------------------------------------------------------------------------
+
+    /** After a failed read(2): waits on EAGAIN, returns on EINTR (to retry), throws otherwise. */
+    private void awaitReadableAfterFailure() throws IOException {
+        int err = LibC.errno();
+        if (err == LibC.EAGAIN) {
+            awaitReadable();
+        } else if (err != LibC.EINTR) {
+            throw readFailure(err);
+        }
+    }
 
     /** Sleeps until the TUN descriptor may be readable; throws once close() signalled. */
     private void awaitReadable() throws IOException {

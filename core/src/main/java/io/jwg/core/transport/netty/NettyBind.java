@@ -239,6 +239,18 @@ public final class NettyBind implements Bind {
         }
     }
 
+    /** The open socket, if it can reach {@code to}; the caller holds the socket lock. */
+    private Socket socketFor(Endpoint to) throws IOException {
+        Socket s = socket;
+        if (s == null) {
+            throw new IOException("UDP bind is closed");
+        }
+        if (!dualStack && to.isIpv6()) {
+            throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
+        }
+        return s;
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -253,13 +265,7 @@ public final class NettyBind implements Bind {
     public void send(ByteBuffer buf, int off, int len, Endpoint to) throws IOException {
         long stamp = socketLock.readLock();
         try {
-            Socket s = socket;
-            if (s == null) {
-                throw new IOException("UDP bind is closed");
-            }
-            if (!dualStack && to.isIpv6()) {
-                throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
-            }
+            Socket s = socketFor(to);
             if (LinuxCalls.SUPPORTED) {
                 if (!nativeSend.get().send(s.intValue(), dualStack, buf, off, len, to)) {
                     sendDrops.increment();
@@ -303,13 +309,7 @@ public final class NettyBind implements Bind {
         }
         long stamp = socketLock.readLock();
         try {
-            Socket s = socket;
-            if (s == null) {
-                throw new IOException("UDP bind is closed");
-            }
-            if (!dualStack && to.isIpv6()) {
-                throw new IOException("cannot send to " + to + ": IPv6 is disabled, the UDP socket is IPv4-only");
-            }
+            Socket s = socketFor(to);
             batchSends.send(nativeSend.get(), s.intValue(), dualStack, bufs, offs, lens, count, to);
         } catch (IOException e) {
             sendErrors.increment();
