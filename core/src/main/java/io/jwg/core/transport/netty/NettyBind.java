@@ -190,6 +190,9 @@ public final class NettyBind implements Bind {
             ch.config().setRecvByteBufAllocator(
                     new FixedRecvByteBufAllocator((coalesced ? 1 : RECVMMSG_SLOTS) * DATAGRAM_SLOT)
                             .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
+            if (coalesced) {
+                ch.config().setAllocator(new ReceiveBufferAllocator(DATAGRAM_SLOT));
+            }
             ch.pipeline().addLast(new DatagramBatchHandler(receiver, MAX_BATCH, receiverFailures, readErrors));
             return ch;
         } catch (IOException | RuntimeException e) {
