@@ -60,6 +60,8 @@ public final class NettyBind implements Bind {
     static final int RECVMMSG_SLOTS = 16;
     /** Netty's maxMessagesPerRead: it starts no further recvmmsg in a read cycle past this. */
     static final int MAX_MESSAGES_PER_READ = 64;
+    /** With UDP_GRO: recvmsg calls per read cycle (each up to 64 coalesced datagrams). */
+    static final int GRO_READS_PER_CYCLE = 16;
     /** The largest batch: the last recvmmsg of a cycle may start just below the limit. */
     static final int MAX_BATCH = MAX_MESSAGES_PER_READ + RECVMMSG_SLOTS - 1;
     /** Requested SO_RCVBUF/SO_SNDBUF, as wireguard-go's socketBufferSize. */
@@ -187,11 +189,13 @@ public final class NettyBind implements Bind {
             boolean coalesced = groWanted && enableGro(ch);
             gro = coalesced;
             // With GRO one slot per read: Netty reads the segment size only on its recvmsg path.
+            // Each GRO read may carry up to 64 datagrams, so fewer reads per cycle do, and their
+            // buffers (held until the cycle's batch is handled) are kept for the next cycle.
             ch.config().setRecvByteBufAllocator(
                     new FixedRecvByteBufAllocator((coalesced ? 1 : RECVMMSG_SLOTS) * DATAGRAM_SLOT)
-                            .maxMessagesPerRead(MAX_MESSAGES_PER_READ));
+                            .maxMessagesPerRead(coalesced ? GRO_READS_PER_CYCLE : MAX_MESSAGES_PER_READ));
             if (coalesced) {
-                ch.config().setAllocator(new ReceiveBufferAllocator(DATAGRAM_SLOT));
+                ch.config().setAllocator(new ReceiveBufferAllocator(DATAGRAM_SLOT, GRO_READS_PER_CYCLE));
             }
             ch.pipeline().addLast(new DatagramBatchHandler(receiver, MAX_BATCH, receiverFailures, readErrors));
             return ch;

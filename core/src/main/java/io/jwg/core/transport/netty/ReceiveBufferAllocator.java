@@ -19,16 +19,16 @@ import java.nio.ByteBuffer;
  * release elsewhere (a channel closed from another thread) is safe too, as the free list is locked.
  */
 final class ReceiveBufferAllocator extends AbstractByteBufAllocator {
-    /** Buffers kept for reuse: a read cycle holds one until the batch handler releases it. */
-    private static final int KEPT = 4;
-
     private final int size;
-    private final ByteBuffer[] free = new ByteBuffer[KEPT];
+    /** Kept for reuse: each read of a cycle holds one buffer until the batch handler releases them all. */
+    private final ByteBuffer[] free;
     private int freeCount;
 
-    ReceiveBufferAllocator(int size) {
+    /** Buffers of {@code size} bytes, up to {@code kept} of them kept (the reads of one read cycle). */
+    ReceiveBufferAllocator(int size, int kept) {
         super(true);
         this.size = size;
+        this.free = new ByteBuffer[kept];
     }
 
     @Override
@@ -62,7 +62,7 @@ final class ReceiveBufferAllocator extends AbstractByteBufAllocator {
     }
 
     private synchronized void give(ByteBuffer memory) {
-        if (freeCount < KEPT) {
+        if (freeCount < free.length) {
             free[freeCount++] = memory;
         }
     }

@@ -13,7 +13,7 @@ class ReceiveBufferAllocatorTest {
 
     @Test
     void aReleasedBufferIsReusedEmptyAndWritable() {
-        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535);
+        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535, 4);
         ByteBuf first = alloc.ioBuffer(65535);
         assertTrue(first.isDirect());
         assertEquals(0, first.readableBytes());
@@ -38,7 +38,7 @@ class ReceiveBufferAllocatorTest {
 
     @Test
     void slicesKeepTheMemoryUntilTheLastIsReleased() {
-        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535);
+        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535, 4);
         ByteBuf buf = alloc.ioBuffer(65535).writeZero(3000);
         ByteBuf a = buf.retainedSlice(0, 1500);
         ByteBuf b = buf.retainedSlice(1500, 1500);
@@ -51,7 +51,7 @@ class ReceiveBufferAllocatorTest {
 
     @Test
     void otherSizesAreOrdinaryBuffers() {
-        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535);
+        ReceiveBufferAllocator alloc = new ReceiveBufferAllocator(65535, 4);
         ByteBuf small = alloc.ioBuffer(100);
         assertEquals(100, small.capacity());
         small.release();
