@@ -114,7 +114,8 @@ measure ping ip netns exec "$NSA" ping -n -q -c $((DURATION * 100)) -i 0.01 10.0
   awk -F'\t' 'BEGIN { printf "%-10s %12s %14s %10s %14s %10s\n", "run", "packets", "bytes (all)", "B/packet", "bytes (data)", "B/packet" }
     { printf "%-10s %12d %14d %10.1f %14d %10.1f\n", $1, $2, $3, $4, $5, $6 }' "$OUT/totals.tsv"
   echo
-  echo "packets: read from + written to the daemon's TUN interface over the run (one datagram each)"
+  echo "packets: read from + written to the daemon's TUN interface over the run; UDP and ping: one"
+  echo "datagram each; TCP: with TUN offloads (the default) one TSO/GRO packet of up to ~45 datagrams"
   echo "all: every Java thread of the daemon; data: the TUN reader and the UDP event loop only"
   if [ "$SITES" -gt 0 ]; then
     echo
