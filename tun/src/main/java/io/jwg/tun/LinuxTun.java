@@ -21,9 +21,11 @@ import java.util.function.LongSupplier;
  *
  * <p>The file descriptor is non-blocking. {@link #read} tries {@code read(2)} first and only on
  * {@code EAGAIN} sleeps in {@code poll(2)} on the TUN descriptor and an eventfd; {@link #close}
- * signals that eventfd, which is how a reader blocked in the kernel is released. Packets move
- * straight between the kernel and the caller's direct buffers (heap buffers go through a private
- * copy); nothing is allocated per packet.
+ * signals that eventfd, which is how a reader blocked in the kernel is released. Without offloads
+ * packets move straight between the kernel and the caller's direct buffers (heap buffers go through
+ * a private copy); with them a read lands in a private 64 KiB buffer and its segments are cut into
+ * the caller's, and writes hand the caller's payloads to writev(2) in place. Nothing is allocated
+ * per packet.
  *
  * <p>Lifecycle, as wireguard-go does it: when the interface is deleted from under us
  * ({@code ip link del NAME}) the kernel detaches the descriptor and answers {@code EBADFD}; read and

@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
  * A layer-3 tunnel device carrying raw IPv4/IPv6 packets (no packet-information header), the seam
  * between the WireGuard device and the operating system (wireguard-go's {@code tun.Device}).
  *
- * <p>I/O is in batches so that a later implementation with offloads (IFF_VNET_HDR, TSO/GRO) can
- * hand over many packets per call without changing callers; implementations without offloads move
- * one packet per call. Every packet starts at a caller-chosen {@code offset} in its buffer, so the
- * caller keeps headroom in front of it (the WireGuard transport header) and encrypts in place.
- * Buffers are borrowed for the duration of the call; positions and limits are not used on read
+ * <p>I/O is in batches: an implementation with offloads ({@link LinuxTun}'s IFF_VNET_HDR with
+ * TSO/GRO) hands over the segments of a 64 KiB TCP packet in one read and coalesces a batch's
+ * segments in write; implementations without offloads move one packet per call. Every packet
+ * starts at a caller-chosen {@code offset} in its buffer, so the caller keeps headroom in front
+ * of it (the WireGuard transport header) and encrypts in place. Buffers are borrowed for the duration of the call; positions and limits are not used on read
  * and are described below for write.
  *
  * <p>{@link #read} is called by one thread at a time, {@link #write} by one thread at a time; a
