@@ -13,8 +13,9 @@ import java.nio.ByteBuffer;
  * TSO/GRO) hands over the segments of a 64 KiB TCP packet in one read and coalesces a batch's
  * segments in write; implementations without offloads move one packet per call. Every packet
  * starts at a caller-chosen {@code offset} in its buffer, so the caller keeps headroom in front
- * of it (the WireGuard transport header) and encrypts in place. Buffers are borrowed for the duration of the call; positions and limits are not used on read
- * and are described below for write.
+ * of it (the WireGuard transport header) and encrypts in place. Buffers are borrowed for the
+ * duration of the call; positions and limits are not used on read and are described below for
+ * write.
  *
  * <p>{@link #read} is called by one thread at a time, {@link #write} by one thread at a time; a
  * read and a write may run concurrently. {@link #close} may be called from any thread and makes a
