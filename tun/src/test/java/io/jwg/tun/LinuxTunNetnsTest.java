@@ -70,10 +70,8 @@ class LinuxTunNetnsTest {
     @Test
     void answersIpv4PingsInAnotherNamespaceUsingDirectBuffers() throws Exception {
         tun = LinuxTun.create(ifname, 1420);
-        moveIntoNamespace();
-        ns.ip("addr", "add", "10.77.0.1/24", "dev", ifname);
-        ns.ip("link", "set", ifname, "up");
-        List<byte[]> requests = startEchoResponder(true);
+        assertTrue(tun.offloads());
+        List<byte[]> requests = upInNamespaceAnsweringPings("10.77.0.1/24", true);
 
         Netns.Result ping = ns.exec("ping", "-c", "3", "-W", "1", "10.77.0.2");
 
@@ -108,10 +106,7 @@ class LinuxTunNetnsTest {
         tun = LinuxTun.create(ifname, 1420, false);
         assertFalse(tun.offloads());
         assertEquals(1, tun.batchSize());
-        moveIntoNamespace();
-        ns.ip("addr", "add", "10.77.0.1/24", "dev", ifname);
-        ns.ip("link", "set", ifname, "up");
-        List<byte[]> requests = startEchoResponder(true);
+        List<byte[]> requests = upInNamespaceAnsweringPings("10.77.0.1/24", true);
 
         Netns.Result ping = ns.exec("ping", "-c", "3", "-W", "1", "10.77.0.2");
 
@@ -217,6 +212,14 @@ class LinuxTunNetnsTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Moves the TUN into a fresh namespace, gives it an IPv4 address, and answers echo requests. */
+    private List<byte[]> upInNamespaceAnsweringPings(String address, boolean direct) {
+        moveIntoNamespace();
+        ns.ip("addr", "add", address, "dev", ifname);
+        ns.ip("link", "set", ifname, "up");
+        return startEchoResponder(direct);
+    }
 
     private void moveIntoNamespace() {
         ns = Netns.create();
