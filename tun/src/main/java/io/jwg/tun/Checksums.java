@@ -65,9 +65,9 @@ final class Checksums {
         int version = (buf.get(ip) & 0xff) >>> 4;
         int addrs;
         if (version == 4) {
-            addrs = sum(buf, ip + 12, 8);
+            addrs = sum(buf, ip + IpFields.IPV4_SRC, 8);
         } else {
-            addrs = sum(buf, ip + 8, 32);
+            addrs = sum(buf, ip + IpFields.IPV6_SRC, 32);
         }
         return fold((long) addrs + protocol + (l4Length & 0xffff) + (l4Length >>> 16));
     }

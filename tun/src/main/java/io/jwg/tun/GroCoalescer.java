@@ -157,7 +157,7 @@ final class GroCoalescer {
         if (u8(h, ho) == 0x45) {
             if (u8(p, po) != 0x45 || u8(h, ho + 1) != u8(p, po + 1) // TOS
                     || u16(h, ho + IPV4_TTL) != u16(p, po + IPV4_TTL) // TTL and protocol
-                    || !sameBytes(h, ho + 12, p, po + 12, 8)) { // addresses
+                    || !sameBytes(h, ho + IPV4_SRC, p, po + IPV4_SRC, 8)) { // addresses
                 return false;
             }
             int hf = u16(h, ho + IPV4_FLAGS_FRAGMENT);
@@ -172,7 +172,7 @@ final class GroCoalescer {
         } else {
             if (u8(p, po) >>> 4 != 6 || i32(h, ho) != i32(p, po)
                     || u8(h, ho + IPV6_HOP_LIMIT) != u8(p, po + IPV6_HOP_LIMIT)
-                    || !sameBytes(h, ho + 8, p, po + 8, 32)) {
+                    || !sameBytes(h, ho + IPV6_SRC, p, po + IPV6_SRC, 32)) {
                 return false;
             }
             ipl = IPV6_HEADER;

@@ -4,27 +4,32 @@ package io.jwg.tun;
 import java.nio.ByteBuffer;
 
 /**
- * Offsets of the IPv4 (RFC 791), IPv6 (RFC 8200) and TCP (RFC 9293) header fields the offload
- * paths read and rewrite, and big-endian accessors that work whatever order a caller's buffer is
- * set to. Offsets are from the start of the respective header.
+ * Offsets of the IPv4 (RFC 791), IPv6 (RFC 8200) and TCP (RFC 9293) header fields that routing and
+ * the offload paths read and rewrite, and big-endian accessors that work whatever order a caller's
+ * buffer is set to. Offsets are from the start of the respective header. Public for the device's
+ * routing (core's {@code IpPacket}); the rest is this package's.
  */
-final class IpFields {
-    static final int IPV4_TOTAL_LENGTH = 2;
+public final class IpFields {
+    public static final int IPV4_SRC = 12;
+    public static final int IPV4_DST = 16;
+    public static final int IPV6_SRC = 8;
+    public static final int IPV6_DST = 24;
+    public static final int IPV4_TOTAL_LENGTH = 2;
     static final int IPV4_ID = 4;
     static final int IPV4_FLAGS_FRAGMENT = 6;
     static final int IPV4_TTL = 8;
     static final int IPV4_PROTOCOL = 9;
     static final int IPV4_CHECKSUM = 10;
-    static final int IPV4_MIN_HEADER = 20;
+    public static final int IPV4_MIN_HEADER = 20;
     static final int IPV4_DONT_FRAGMENT = 0x4000;
     static final int IPV4_MORE_FRAGMENTS = 0x2000;
     static final int IPV4_OFFSET_MASK = 0x1fff;
 
     static final int IPV6_FLOW = 0;
-    static final int IPV6_PAYLOAD_LENGTH = 4;
+    public static final int IPV6_PAYLOAD_LENGTH = 4;
     static final int IPV6_NEXT_HEADER = 6;
     static final int IPV6_HOP_LIMIT = 7;
-    static final int IPV6_HEADER = 40;
+    public static final int IPV6_HEADER = 40;
 
     static final int TCP_SEQ = 4;
     static final int TCP_ACK = 8;
@@ -50,7 +55,8 @@ final class IpFields {
         return b.get(i) & 0xff;
     }
 
-    static int u16(ByteBuffer b, int i) {
+    /** A big-endian (network order) 16-bit field, whatever the buffer's own byte order. */
+    public static int u16(ByteBuffer b, int i) {
         return (b.get(i) & 0xff) << 8 | (b.get(i + 1) & 0xff);
     }
 
