@@ -49,17 +49,15 @@ public final class LinuxTun implements Tun {
     public static final int MAX_MTU = 65535;
 
     /** How long {@link #mtu()} trusts its cached value before asking the kernel again. */
-    static final long MTU_REFRESH_NANOS = 1_000_000_000L;
+    static final long MTU_REFRESH_NANOS = TunMtu.REFRESH_NANOS;
 
     /** Size of the bounce buffers used for heap buffers: the largest IP packet. */
     private static final int MAX_PACKET_SIZE = 65535;
 
     private final String name;
-    private final int ifindex;
     private final int tunFd;
     private final int wakeFd;
     private final int sockFd;
-    private final LongSupplier nanoClock;
     /** The offload path, or null when the descriptor carries bare packets. */
     private final TunOffload offload;
 
@@ -80,22 +78,17 @@ public final class LinuxTun implements Tun {
     private volatile long droppedWrites;
     private volatile int lastWriteErrno;
 
-    // MTU cache: written under mtuIfreq's monitor, read without a lock.
-    private final Ifreq mtuIfreq = new Ifreq();
-    private volatile int mtu;
-    private volatile long mtuCheckedAt;
+    /** The MTU, cached (see {@link TunMtu}). */
+    private final TunMtu mtu;
 
     private LinuxTun(String name, int ifindex, int mtu, int tunFd, int wakeFd, int sockFd,
                      LongSupplier nanoClock, TunOffload offload) {
         this.offload = offload;
         this.name = name;
-        this.ifindex = ifindex;
-        this.mtu = mtu;
+        this.mtu = new TunMtu(mtu, tunFd, sockFd, ifindex, guard, nanoClock);
         this.tunFd = tunFd;
         this.wakeFd = wakeFd;
         this.sockFd = sockFd;
-        this.nanoClock = nanoClock;
-        this.mtuCheckedAt = nanoClock.getAsLong();
         pollFds.putInt(0, tunFd).putShort(LibC.POLLFD_EVENTS, LibC.POLLIN);
         pollFds.putInt(LibC.POLLFD_SIZE, wakeFd)
                 .putShort(LibC.POLLFD_SIZE + LibC.POLLFD_EVENTS, LibC.POLLIN);
@@ -197,10 +190,7 @@ public final class LinuxTun implements Tun {
      */
     @Override
     public int mtu() {
-        if (nanoClock.getAsLong() - mtuCheckedAt < MTU_REFRESH_NANOS) {
-            return mtu;
-        }
-        return refreshMtu();
+        return mtu.get();
     }
 
     @Override
@@ -477,44 +467,6 @@ public final class LinuxTun implements Tun {
             return new TunClosedException("TUN interface " + name + " was deleted");
         }
         return new IOException("read from TUN interface " + name + " failed: " + LibC.describe(err));
-    }
-
-    // ---- MTU -----------------------------------------------------------------------------------
-
-    private int refreshMtu() {
-        synchronized (mtuIfreq) {
-            long now = nanoClock.getAsLong();
-            if (now - mtuCheckedAt < MTU_REFRESH_NANOS) {
-                return mtu; // another thread just refreshed it
-            }
-            if (guard.enter()) {
-                try {
-                    int current = queryMtu();
-                    if (current > 0) {
-                        mtu = current;
-                    }
-                } finally {
-                    guard.exit();
-                }
-            }
-            mtuCheckedAt = now;
-            return mtu;
-        }
-    }
-
-    /**
-     * The kernel's MTU for our interface, or -1 when our namespace cannot see it. The name is
-     * read from the descriptor (TUNGETIFF) rather than remembered, so a renamed interface is still
-     * found; the index check makes sure an unrelated interface that took over the name in this
-     * namespace (after ours moved away) is not mistaken for ours.
-     */
-    private int queryMtu() {
-        if (!mtuIfreq.ioctl(tunFd, LibC.TUNGETIFF)
-                || !mtuIfreq.ioctl(sockFd, LibC.SIOCGIFINDEX) || mtuIfreq.intValue() != ifindex
-                || !mtuIfreq.ioctl(sockFd, LibC.SIOCGIFMTU)) {
-            return -1;
-        }
-        return mtuIfreq.intValue();
     }
 
     // ---- creation helpers ----------------------------------------------------------------------
