@@ -13,9 +13,10 @@ import java.nio.ByteOrder;
  * <p>Sums are kept as {@code long} accumulators of 16-bit words and folded at the end. Buffers are
  * summed in their own byte order, four bytes at a time: the one's-complement sum is the same in
  * either byte order up to a final byte swap (RFC 1071 section 2(B)), so a little-endian buffer
- * costs one swap, not a reordering per word. Stateless; nothing is allocated.
+ * costs one swap, not a reordering per word. Stateless; nothing is allocated. Public for
+ * {@code memory.Ping}, which builds and checks ICMP packets with it.
  */
-final class Checksums {
+public final class Checksums {
     static final int PROTO_TCP = 6;
     static final int PROTO_UDP = 17;
 
@@ -26,7 +27,7 @@ final class Checksums {
      * The sum of {@code buf[off, off+len)} as big-endian 16-bit words (an odd last byte padded
      * with zero), folded to 16 bits, not complemented.
      */
-    static int sum(ByteBuffer buf, int off, int len) {
+    public static int sum(ByteBuffer buf, int off, int len) {
         long acc = 0;
         int i = off;
         int end4 = off + (len & ~3);
@@ -48,7 +49,7 @@ final class Checksums {
     }
 
     /** Folds a sum of 16-bit words to 16 bits with end-around carries. */
-    static int fold(long acc) {
+    public static int fold(long acc) {
         acc = (acc & 0xffffffffL) + (acc >>> 32);
         acc = (acc & 0xffffffffL) + (acc >>> 32);
         acc = (acc & 0xffff) + (acc >>> 16);
@@ -61,7 +62,7 @@ final class Checksums {
      * The folded sum of the pseudo-header of the IP packet at {@code ip}: source and destination
      * addresses, the protocol and the transport length {@code l4Length}.
      */
-    static int pseudoHeader(ByteBuffer buf, int ip, int protocol, int l4Length) {
+    public static int pseudoHeader(ByteBuffer buf, int ip, int protocol, int l4Length) {
         int version = (buf.get(ip) & 0xff) >>> 4;
         int addrs;
         if (version == 4) {
@@ -73,7 +74,7 @@ final class Checksums {
     }
 
     /** The checksum to store: the complement of the folded sum. */
-    static int complement(int folded) {
+    public static int complement(int folded) {
         return ~folded & 0xffff;
     }
 

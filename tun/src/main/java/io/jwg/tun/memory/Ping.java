@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.tun.memory;
 
+import io.jwg.tun.Checksums;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -170,25 +172,13 @@ public final class Ping {
      * that was zero while summing. Summing data that includes a correct checksum gives 0.
      */
     static int checksum(byte[] data, int offset, int length, long initial) {
-        long sum = initial;
-        int end = offset + length;
-        int i = offset;
-        for (; i + 1 < end; i += 2) {
-            sum += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
-        }
-        if (i < end) {
-            sum += (data[i] & 0xff) << 8; // an odd last byte is padded with a zero byte
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
+        long sum = initial + Checksums.sum(ByteBuffer.wrap(data), offset, length);
+        return Checksums.complement(Checksums.fold(sum));
     }
 
     /** One's complement sum of the IPv6 pseudo-header for an ICMPv6 message of this length. */
     private static long ipv6PseudoHeaderSum(byte[] packet, int offset, int icmpLength) {
-        int sum = ~checksum(packet, offset + 8, 32, 0) & 0xffff; // source and destination
-        return (long) sum + (icmpLength >>> 16) + (icmpLength & 0xffff) + PROTO_ICMPV6;
+        return Checksums.pseudoHeader(ByteBuffer.wrap(packet), offset, PROTO_ICMPV6, icmpLength);
     }
 
     private static void fillChecksums(byte[] p, int ipHeader, int end) {
