@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# AEAD throughput: jwg's ChaCha20-Poly1305 (Vector API and scalar engines), the JDK's and
+# AEAD throughput: jwg's ChaCha20-Poly1305 ("jwg" = its default engine, on the JDK's ChaCha20 and
+# Poly1305 stubs; "jwg-vector" and "jwg-scalar" = its other engines), the JDK's Cipher and
 # BouncyCastle's, sealing and opening 64/512/1420/8192-byte packets in place on a direct buffer
 # (JMH, io.jwg.bench.AeadBenchmark), next to `openssl speed` for the same sizes in the same run.
 # Prints a table in GB/s with ratios to OpenSSL and to the JDK, and writes it as CSV to
 # benchmarks/results/aead-<time>.csv (plus the raw JMH CSV beside it).
 #
 # Knobs (environment): FORKS, WARMUP, ITER (iterations), TIME (per iteration), SIZES, IMPLS,
-# OPENSSL_SECONDS. The defaults take about 8 minutes on 2 cores. Three 1-second warm-up iterations
-# because the Vector API engine is only fast once C2 has compiled it (about 2 s into a fork; before
-# that it runs interpreted, a thousand times slower). Figures on a shared machine are noisy;
+# OPENSSL_SECONDS. The defaults take about 10 minutes on 2 cores. Three 1-second warm-up iterations
+# because jwg's engines are only fast once C2 has compiled them (about 2 s into a fork; before that
+# the Vector API engine runs a thousand times slower). Figures on a shared machine are noisy;
 # compare the ratios within one run.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ WARMUP=${WARMUP:-3}
 ITER=${ITER:-2}
 TIME=${TIME:-1s}
 SIZES=${SIZES:-64,512,1420,8192}
-IMPLS=${IMPLS:-jwg,jwg-scalar,jdk,bouncycastle}
+IMPLS=${IMPLS:-jwg,jwg-vector,jwg-scalar,jdk,bouncycastle}
 OPENSSL_SECONDS=${OPENSSL_SECONDS:-2}
 
 results=$here/results

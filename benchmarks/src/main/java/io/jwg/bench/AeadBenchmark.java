@@ -26,21 +26,24 @@ import org.openjdk.jmh.annotations.Warmup;
  * size they give bytes per second (benchmarks/aead.sh prints GB/s and the ratios to OpenSSL and to
  * the JDK).
  *
- * <p>The forks add {@code --add-modules jdk.incubator.vector} so that "jwg" runs its Vector API
- * engine, as jwg's launcher does, and wait for that engine's warm-up; "jwg-scalar" is the same class
- * on its portable engine.
+ * <p>The forks open the JDK's crypto internals as jwg's launcher does, so that "jwg" runs on its
+ * preferred engine (the JDK's ChaCha20 and Poly1305 stubs, "jwg-intrinsic"), and wait for that
+ * engine's warm-up. "jwg-vector" (Vector API; the forks also add the incubator module) and
+ * "jwg-scalar" (portable) are the same class on its other engines.
  * {@code open} first copies the pristine sealed packet back over the buffer (an in-place open
  * overwrites it); that copy is included in the open figures, about 1-3% of them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
+        "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.security.util.math.intpoly=ALL-UNNAMED"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class AeadBenchmark {
 
-    @Param({"jwg", "jwg-scalar", "jdk", "bouncycastle"})
+    @Param({"jwg", "jwg-intrinsic", "jwg-vector", "jwg-scalar", "jdk", "bouncycastle"})
     public String impl;
 
     @Param({"64", "512", "1420", "8192"})

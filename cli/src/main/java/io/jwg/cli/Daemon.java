@@ -6,6 +6,7 @@ import io.jwg.core.Device;
 import io.jwg.core.DeviceOptions;
 import io.jwg.core.transport.netty.NettyBind;
 import io.jwg.core.uapi.UapiServer;
+import io.jwg.noise.crypto.ChaCha20Poly1305;
 import io.jwg.tun.LinuxTun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,8 @@ final class Daemon {
             int port = device.state().listenPort();
             LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port
                     + ", TUN offloads " + (tun.offloads() ? "on" : "off")
-                    + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off"));
+                    + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off")
+                    + ", ChaCha20-Poly1305 engine " + ChaCha20Poly1305.preferredEngineName());
             if (metricsAddress != null) {
                 metrics = startMetrics(metricsAddress, name, device);
             }

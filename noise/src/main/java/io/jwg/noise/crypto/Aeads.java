@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.noise.crypto;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,11 +28,22 @@ public final class Aeads {
         static final List<AeadProvider> LIST = list();
 
         private static List<AeadProvider> list() {
-            try {
-                return List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER, BouncyCastleAead.PROVIDER);
-            } catch (NoClassDefFoundError e) {
-                return List.of(ChaCha20Poly1305.PROVIDER, JWG_SCALAR, JdkAead.PROVIDER); // no BouncyCastle here
+            List<AeadProvider> list = new ArrayList<>(List.of(ChaCha20Poly1305.PROVIDER));
+            if (IntrinsicChaCha20Poly1305.isSupported()) {
+                list.add(ChaCha20Poly1305.provider("jwg-intrinsic", IntrinsicChaCha20Poly1305.INSTANCE));
             }
+            ChaCha20Poly1305.Engine vector = ChaCha20Poly1305.vectorEngine();
+            if (vector != null) {
+                list.add(ChaCha20Poly1305.provider("jwg-vector", vector));
+            }
+            list.add(JWG_SCALAR);
+            list.add(JdkAead.PROVIDER);
+            try {
+                list.add(BouncyCastleAead.PROVIDER);
+            } catch (NoClassDefFoundError e) {
+                // no BouncyCastle here
+            }
+            return List.copyOf(list);
         }
     }
 

@@ -176,15 +176,24 @@ public final class ChaCha20Poly1305 implements Aead {
      * would be far slower than plain ints).
      */
     private static Engine chooseEngine() {
+        if (IntrinsicChaCha20Poly1305.isSupported()) {
+            return IntrinsicChaCha20Poly1305.INSTANCE;
+        }
+        Engine vector = vectorEngine();
+        return vector != null ? vector : ScalarChaCha20Poly1305.INSTANCE;
+    }
+
+    /** The Vector API engine, or {@code null} where this JVM cannot run it natively. */
+    static Engine vectorEngine() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 if (VectorChaCha20Poly1305.isSupported()) {
                     return VectorChaCha20Poly1305.INSTANCE;
                 }
             } catch (LinkageError e) {
-                // the module is there but unusable: fall through to the portable engine
+                // the module is there but unusable
             }
         }
-        return ScalarChaCha20Poly1305.INSTANCE;
+        return null;
     }
 }

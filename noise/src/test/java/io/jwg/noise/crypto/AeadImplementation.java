@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 package io.jwg.noise.crypto;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -18,11 +19,23 @@ record AeadImplementation(String name, BiFunction<byte[], Integer, Aead> factory
     static final AeadImplementation JDK = new AeadImplementation("jdk", JdkAead::new);
     static final AeadImplementation BOUNCY_CASTLE = new AeadImplementation("bouncycastle", BouncyCastleAead::new);
 
-    /** All implementations this JVM can run (the vector engine needs the incubator module and AVX2). */
+    static final AeadImplementation JWG_INTRINSIC = new AeadImplementation("jwg-intrinsic",
+            (key, constant) -> new ChaCha20Poly1305(key, constant, IntrinsicChaCha20Poly1305.INSTANCE));
+
+    /**
+     * All implementations this JVM can run (the vector engine needs the incubator module and AVX2,
+     * the intrinsic one the launcher's add-opens; surefire's JVM has both).
+     */
     static List<AeadImplementation> all() {
-        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && VectorChaCha20Poly1305.isSupported();
-        return vector ? List.of(JWG_VECTOR, JWG_SCALAR, JDK, BOUNCY_CASTLE) : List.of(JWG_SCALAR, JDK, BOUNCY_CASTLE);
+        List<AeadImplementation> all = new ArrayList<>();
+        if (IntrinsicChaCha20Poly1305.isSupported()) {
+            all.add(JWG_INTRINSIC);
+        }
+        if (ChaCha20Poly1305.vectorEngine() != null) {
+            all.add(JWG_VECTOR);
+        }
+        all.addAll(List.of(JWG_SCALAR, JDK, BOUNCY_CASTLE));
+        return all;
     }
 
     Aead create(byte[] key) {
