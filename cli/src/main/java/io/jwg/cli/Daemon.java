@@ -151,6 +151,7 @@ final class Daemon {
             LOG.info(() -> "Interface " + name + " created (MTU " + DEFAULT_MTU + "), UDP port " + port
                     + ", TUN offloads " + (tun.offloads() ? "on" : "off")
                     + ", UDP GSO " + (bind.usesGso() ? "on" : "off") + ", GRO " + (bind.usesGro() ? "on" : "off")
+                    + ", receive " + (bind.usesRecvmmsg() ? "recvmmsg" : "netty")
                     + ", ChaCha20-Poly1305 engine " + ChaCha20Poly1305.preferredEngineName());
             if (metricsAddress != null) {
                 metrics = startMetrics(metricsAddress, name, device);

@@ -32,16 +32,18 @@ import java.util.concurrent.locks.StampedLock;
  * transport: one dual-stack socket ({@code [::]:port}, IPv4 peers as v4-mapped addresses), or an
  * IPv4-only socket where IPv6 is off (see {@link Ipv6Probe}).
  *
- * <p>Receive: an event loop reads with recvmmsg into {@link #DATAGRAM_SLOT}-byte slots (no datagram
- * can be truncated) and {@link DatagramBatchHandler} hands each read cycle to the receiver as one
- * batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
+ * <p>Receive, on 64-bit Linux: a thread of the bind's own reads with recvmmsg (and UDP_GRO) and
+ * hands each read to the receiver as one batch ({@link RecvmmsgLoop}: no allocation per datagram);
+ * the channel's event loop does not read. Elsewhere, or when turned off: the event loop reads with
+ * recvmmsg into {@link #DATAGRAM_SLOT}-byte slots (no datagram can be truncated) and
+ * {@link DatagramBatchHandler} hands each read cycle to the receiver as one batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
  * event loop, so the TUN, timer and handshake threads never queue behind receives.
  *
  * <p>UDP offloads (Linux; the constructor can turn them off): a batch send goes out segmented
  * (UDP GSO, {@link BatchSends}), falling back to one sendto per datagram; on receive, UDP_GRO lets
- * the kernel coalesce a flow's datagrams and Netty cuts them apart again. Netty 4.2 reads the
- * segment size only on its recvmsg path, so with GRO each read is one {@link #DATAGRAM_SLOT}
- * recvmsg instead of a recvmmsg of {@link #RECVMMSG_SLOTS}.
+ * the kernel coalesce a flow's datagrams, which the receive side cuts apart again. (Netty 4.2 reads
+ * the segment size only on its recvmsg path, so on Netty's path with GRO each read is one
+ * {@link #DATAGRAM_SLOT} recvmsg instead of a recvmmsg of {@link #RECVMMSG_SLOTS}.)
  *
  * <p>Thread-safety: {@link #send} and {@link #setMark} may be called from any thread at any time.
  * {@link #open}, {@link #close} and {@link #setMark} are serialized with each other; a send that
@@ -76,6 +78,9 @@ public final class NettyBind implements Bind {
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder receiverFailures = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
+    private final LongAdder truncated = new LongAdder();
+    private final boolean nativeReceive;
+    private volatile RecvmmsgLoop receiveLoop;
     /** Read-locked by senders, write-locked to retire a socket: the fd is closed only after. */
     private final StampedLock socketLock = new StampedLock();
     private final ThreadLocal<ByteBuffer> directScratch =
@@ -109,12 +114,18 @@ public final class NettyBind implements Bind {
      * @param gro whether the socket may receive coalesced datagrams (UDP_GRO) where supported
      */
     public NettyBind(int eventLoopThreads, boolean gso, boolean gro) {
+        this(eventLoopThreads, gso, gro, RecvmmsgLoop.SUPPORTED);
+    }
+
+    /** @param nativeReceive whether to receive with {@link RecvmmsgLoop} rather than Netty's read path */
+    NettyBind(int eventLoopThreads, boolean gso, boolean gro, boolean nativeReceive) {
         if (eventLoopThreads < 1) {
             throw new IllegalArgumentException("eventLoopThreads must be >= 1: " + eventLoopThreads);
         }
         this.eventLoopThreads = eventLoopThreads;
         this.gsoWanted = gso;
         this.groWanted = gro;
+        this.nativeReceive = nativeReceive && RecvmmsgLoop.SUPPORTED;
     }
 
     @Override
@@ -151,6 +162,14 @@ public final class NettyBind implements Bind {
         } finally {
             socketLock.unlockWrite(stamp);
         }
+        if (nativeReceive) {
+            try {
+                receiveLoop = RecvmmsgLoop.start(socket.intValue(), receiver, receiverFailures, readErrors, truncated);
+            } catch (RuntimeException e) {
+                closeChannel();
+                throw new IOException("cannot start the UDP receive thread: " + e.getMessage(), e);
+            }
+        }
         return this.port;
     }
 
@@ -186,6 +205,8 @@ public final class NettyBind implements Bind {
                 LinuxSocketOptions.setMark(fd, mark);
             }
             ch.config().setMaxDatagramPayloadSize(DATAGRAM_SLOT);
+            // RecvmmsgLoop reads this socket: Netty must never ask epoll for its readability.
+            ch.config().setAutoRead(!nativeReceive);
             boolean coalesced = groWanted && enableGro(ch);
             gro = coalesced;
             // With GRO one slot per read: Netty reads the segment size only on its recvmsg path.
@@ -334,6 +355,16 @@ public final class NettyBind implements Bind {
         return batchSends.enabled();
     }
 
+    /** True when datagrams are received by the bind's own recvmmsg thread rather than by Netty. */
+    public boolean usesRecvmmsg() {
+        return receiveLoop != null;
+    }
+
+    /** Received datagrams dropped as truncated (none are: every slot holds the largest). */
+    long truncated() {
+        return truncated.sum();
+    }
+
     /** True when the open socket receives coalesced datagrams (UDP_GRO). */
     public boolean usesGro() {
         return gro && socket != null;
@@ -406,6 +437,10 @@ public final class NettyBind implements Bind {
         EpollDatagramChannel ch = channel;
         if (ch == null) {
             return;
+        }
+        if (receiveLoop != null) {
+            receiveLoop.stop(); // before the fd closes: the thread must never read a reused fd
+            receiveLoop = null;
         }
         // Retire the socket under the write lock (waiting for in-flight sends), then close the fd
         // outside it: the event loop may itself be inside a receiver that is sending.

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Batch sends through UDP GSO ({@link UdpGso}) and receives through UDP GRO, on loopback: the
  * receiver sees exactly the separate datagrams that were sent, in order and with their contents,
- * whatever mix of sizes a batch has; the per-datagram fallback (asked for, or forced by a kernel
+ * whatever mix of sizes a batch has, on the bind's recvmmsg thread and on Netty's read path alike; the per-datagram fallback (asked for, or forced by a kernel
  * that refuses segmentation) delivers the same.
  */
 class NettyBindGsoTest {
@@ -40,7 +40,11 @@ class NettyBindGsoTest {
     }
 
     private NettyBind newBind(boolean gso, boolean gro) {
-        NettyBind b = new NettyBind(1, gso, gro);
+        return newBind(gso, gro, true);
+    }
+
+    private NettyBind newBind(boolean gso, boolean gro, boolean recvmmsgThread) {
+        NettyBind b = new NettyBind(1, gso, gro, recvmmsgThread);
         binds.add(b);
         return b;
     }
@@ -80,14 +84,22 @@ class NettyBindGsoTest {
         };
     }
 
+    /** Receiving on the bind's recvmmsg thread and, as where it is unavailable, on Netty's read path. */
     private void sendAndCheck(String which, InetAddress dst, boolean gso, boolean gro) throws Exception {
+        sendAndCheck(which, dst, gso, gro, true);
+        sendAndCheck(which, dst, gso, gro, false);
+    }
+
+    private void sendAndCheck(String which, InetAddress dst, boolean gso, boolean gro, boolean recvmmsgThread)
+            throws Exception {
         NettyBind a = newBind(gso, false);
-        NettyBind b = newBind(false, gro);
+        NettyBind b = newBind(false, gro, recvmmsgThread);
         RecordingReceiver atB = new RecordingReceiver();
         int portA = a.open(0, new RecordingReceiver());
         int portB = b.open(0, atB);
         assertEquals(gso, a.usesGso(), "GSO in use");
         assertEquals(gro, b.usesGro(), "GRO in use");
+        assertEquals(recvmmsgThread, b.usesRecvmmsg(), "receive path");
         int[] lens = sizes(which);
         sendBatch(a, lens, Endpoint.of(dst, portB));
         assertArrived(lens, atB.await(lens.length), dst, portA);

@@ -69,7 +69,8 @@ class NettyBindLeakTest {
                 recorder.endOfBatch();
             }
         };
-        try (NettyBind a = new NettyBind(); NettyBind b = new NettyBind()) {
+        // B receives on Netty's read path (the bind's own recvmmsg thread uses no Netty buffers).
+        try (NettyBind a = new NettyBind(); NettyBind b = new NettyBind(1, true, true, false)) {
             a.open(0, new RecordingReceiver());
             int portB = b.open(0, throwsOnOdd);
             ByteBuffer buf = ByteBuffer.allocateDirect(2000);
