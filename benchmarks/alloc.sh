@@ -116,7 +116,7 @@ measure ping ip netns exec "$NSA" ping -n -q -c $((DURATION * 100)) -i 0.01 10.0
   echo
   echo "packets: read from + written to the daemon's TUN interface over the run; UDP and ping: one"
   echo "datagram each; TCP: with TUN offloads (the default) one TSO/GRO packet of up to ~45 datagrams"
-  echo "all: every Java thread of the daemon; data: the TUN reader and the UDP event loop only"
+  echo "all: every Java thread of the daemon; data: the TUN reader and the UDP receive thread only"
   if [ "$SITES" -gt 0 ]; then
     echo
     echo "heaviest sampled allocation sites of the data-path threads (all runs, both daemons):"

@@ -24,7 +24,10 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 public class AllocReport {
-    /** Threads that carry packets: the TUN reader ("NAME-tun") and the UDP event loop ("jwg-udp-..."). */
+    /**
+     * Threads that carry packets: the TUN reader ("NAME-tun") and the UDP receiver ("jwg-udp-...":
+     * the bind's recvmmsg thread, or Netty's event loop where that is not used).
+     */
     static boolean dataPath(String thread) {
         return thread.endsWith("-tun") || thread.startsWith("jwg-udp");
     }

@@ -36,14 +36,15 @@ function row(label, key, f, div,   i, p, cell, x, y) {
 }
 
 # A ratio line and its JSON object. KIND "min": the ratio should be >= TARGET; "max": <= TARGET.
+# (Compared as numbers: awk compares two strings as text, and "10.3" sorts before "5.5".)
 function verdict(v, kind, target, milestone) {
   if (v == "") return "n/a"
   if (kind == "min") {
-    if (v >= target) return "target met"
-    if (milestone != "" && v >= milestone) return "milestone met, target not met"
+    if (v + 0 >= target + 0) return "target met"
+    if (milestone != "" && v + 0 >= milestone + 0) return "milestone met, target not met"
     return milestone != "" ? "below milestone" : "target not met"
   }
-  return v <= target ? "target met" : "target not met"
+  return v + 0 <= target + 0 ? "target met" : "target not met"
 }
 
 function tcp_ratio(name, num, den, target, milestone,   ab, ba, m, v, goal) {

@@ -14,15 +14,19 @@ import java.util.concurrent.TimeUnit;
  * jwg's own ChaCha20-Poly1305 (RFC 8439 section 2.8) with WireGuard's nonce (whitepaper 5.4.6):
  * the project's default {@link Aead}.
  *
- * <p>The work is done by an {@link Engine}: {@link VectorChaCha20Poly1305} (Vector API, AVX2-class
- * CPUs) when the JVM runs with {@code --add-modules jdk.incubator.vector}, else the portable
- * {@link ScalarChaCha20Poly1305}. The vector engine is a thousand times slower until the JIT has
- * compiled it, so the JVM starts on the scalar engine and switches once a background thread has
- * warmed the vector engine up ({@link EngineWarmUp}, a few seconds of one core at start-up;
- * {@link #awaitWarmUp} waits for it). Both engines run on heap and direct buffers, in place or not,
- * allocate nothing per call and keep no per-call state, so one instance may seal and open on any
- * number of threads at once. Only writable direct buffers, the data path's, go to the vector
- * engine; heap and read-only ones take the scalar engine. The only field besides the key is the
+ * <p>The work is done by an {@link Engine}, the first of these this JVM can run:
+ * {@link IntrinsicChaCha20Poly1305} (the JDK's own ChaCha20 and Poly1305 assembly stubs; needs the
+ * two {@code --add-opens} of {@link IntrinsicChaCha20Poly1305#OPENS}, which jwg's launcher sets),
+ * {@link VectorChaCha20Poly1305} (Vector API, AVX2-class CPUs; needs
+ * {@code --add-modules jdk.incubator.vector}), else the portable {@link ScalarChaCha20Poly1305}.
+ * The fast engines are slow until the JIT has compiled them (the vector one a thousand times), so
+ * the JVM starts on the scalar engine and switches once a background thread has warmed the
+ * preferred engine up and checked it against the scalar one ({@link EngineWarmUp}, a few seconds of
+ * one core at start-up; {@link #awaitWarmUp} waits for it). All engines run on heap and direct
+ * buffers, in place or not, allocate nothing per call (after a thread's first) and keep no state
+ * between calls, so one instance may seal and open on any number of threads at once. Only
+ * writable direct buffers, the data path's, go to the fast engines; heap and read-only ones take
+ * the scalar engine. The only field besides the key is the
  * nonce's 32-bit constant, which WireGuard sets to zero; RFC test vectors use other values.
  *
  * <p>Bad input never throws: {@link #open} returns {@code false} for short or forged packets.
@@ -48,7 +52,7 @@ public final class ChaCha20Poly1305 implements Aead {
                 ByteBuffer src, int srcOff, ByteBuffer dst, int dstOff, int len);
     }
 
-    /** The engine after warm-up: the vector one where it runs natively, else the scalar one. */
+    /** The engine after warm-up: the intrinsic one, else the vector one, else the scalar one. */
     private static final Engine PREFERRED_ENGINE = chooseEngine();
     /** What instances without a fixed engine use now; becomes PREFERRED_ENGINE after warm-up. */
     private static volatile Engine currentEngine = ScalarChaCha20Poly1305.INSTANCE;
@@ -85,12 +89,12 @@ public final class ChaCha20Poly1305 implements Aead {
         this.engine = engine;
     }
 
-    /** The engine instances use right now: {@code "vector"} or {@code "scalar"}. */
+    /** The engine instances use right now: {@code "intrinsic"}, {@code "vector"} or {@code "scalar"}. */
     public static String currentEngineName() {
         return currentEngine.name();
     }
 
-    /** The engine this JVM uses once warmed up: {@code "vector"} or {@code "scalar"}. */
+    /** The engine this JVM uses once warmed up: {@code "intrinsic"}, {@code "vector"} or {@code "scalar"}. */
     public static String preferredEngineName() {
         return PREFERRED_ENGINE.name();
     }
@@ -150,9 +154,9 @@ public final class ChaCha20Poly1305 implements Aead {
 
     /**
      * The fixed engine, else the current one; but heap and read-only buffers always take the scalar
-     * engine. The vector engine is JIT-compiled for the data path's writable direct buffers: one
+     * engine. The fast engines are JIT-compiled for the data path's writable direct buffers: one
      * call with another buffer class makes C2 throw that code away and recompile it for mixed types
-     * (25% slower, measured), and until then it runs interpreted, a thousand times slower.
+     * (25% slower, measured on the vector engine), and until then it runs interpreted.
      */
     private Engine engineFor(ByteBuffer src, ByteBuffer dst) {
         if (engine != null) {
@@ -171,9 +175,9 @@ public final class ChaCha20Poly1305 implements Aead {
     }
 
     /**
-     * The Vector API engine needs the incubator module at run time and a CPU on which 256-bit
-     * vectors are native; anything else gets the scalar engine (the Vector API's Java fallback
-     * would be far slower than plain ints).
+     * The intrinsic engine needs access to two JDK-internal packages; the Vector API engine needs
+     * the incubator module at run time and a CPU on which 256-bit vectors are native (the Vector
+     * API's Java fallback would be far slower than plain ints); anything else gets the scalar one.
      */
     private static Engine chooseEngine() {
         if (IntrinsicChaCha20Poly1305.isSupported()) {
