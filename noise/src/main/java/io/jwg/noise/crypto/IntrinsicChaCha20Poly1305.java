@@ -197,22 +197,24 @@ final class IntrinsicChaCha20Poly1305 implements ChaCha20Poly1305.Engine {
         long r0 = (long) ARRAY_LONG.get(ks, 0), r1 = (long) ARRAY_LONG.get(ks, 8);
         long s0 = (long) ARRAY_LONG.get(ks, 16), s1 = (long) ARRAY_LONG.get(ks, 24);
         Arrays.fill(ks, 0, 32, (byte) 0); // the one-time key stays in locals only
+        boolean ok = true;
         if (seal) {
             xorKeystream(chacha, ks, made, mac, at, len);
             long[] tag = authenticate(st, r0, r1, s0, s1, mac, macLen);
             dst.put(dstOff, mac, at, len);
             BUFFER_LONG.set(dst, dstOff + len, tag[0]);
             BUFFER_LONG.set(dst, dstOff + len + 8, tag[1]);
-            return true;
+        } else {
+            long t0 = (long) BUFFER_LONG.get(src, srcOff + len), t1 = (long) BUFFER_LONG.get(src, srcOff + len + 8);
+            long[] tag = authenticate(st, r0, r1, s0, s1, mac, macLen);
+            ok = ((tag[0] ^ t0) | (tag[1] ^ t1)) == 0;
+            if (ok) {
+                xorKeystream(chacha, ks, made, mac, at, len);
+                dst.put(dstOff, mac, at, len);
+            }
         }
-        long t0 = (long) BUFFER_LONG.get(src, srcOff + len), t1 = (long) BUFFER_LONG.get(src, srcOff + len + 8);
-        long[] tag = authenticate(st, r0, r1, s0, s1, mac, macLen);
-        if (((tag[0] ^ t0) | (tag[1] ^ t1)) != 0) {
-            return false;
-        }
-        xorKeystream(chacha, ks, made, mac, at, len);
-        dst.put(dstOff, mac, at, len);
-        return true;
+        Arrays.fill(chacha, 4, 12, 0); // the key is not left behind in the thread's state
+        return ok;
     }
 
     /** XORs data bytes {@code [off, off + len)} with the keystream from block 1 on. */
