@@ -28,7 +28,7 @@ import java.nio.ByteOrder;
  */
 final class LinuxCalls {
     /** True where this works: 64-bit Linux (pointers passed as long, the generic errno values). */
-    static final boolean SUPPORTED = Platform.isLinux() && Platform.is64Bit() && register();
+    static final boolean SUPPORTED = Platform.isLinux() && Platform.is64Bit() && registerLibc(LinuxCalls.class);
 
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
@@ -59,9 +59,10 @@ final class LinuxCalls {
         scratchAddress = address(scratch);
     }
 
-    private static boolean register() {
+    /** Binds {@code c}'s native methods to libc (JNA direct mapping); false where that fails. */
+    static boolean registerLibc(Class<?> c) {
         try {
-            Native.register(LinuxCalls.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+            Native.register(c, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
             return true;
         } catch (LinkageError | RuntimeException e) {
             return false;

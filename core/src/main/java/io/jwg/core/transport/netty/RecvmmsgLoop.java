@@ -2,8 +2,6 @@
 package io.jwg.core.transport.netty;
 
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import io.jwg.core.transport.DatagramReceiver;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RecvmmsgLoop {
     /** True on 64-bit Linux where the libc calls bind (the struct layouts below are x86-64/arm64). */
-    static final boolean SUPPORTED = LinuxCalls.SUPPORTED && register();
+    static final boolean SUPPORTED = LinuxCalls.SUPPORTED && LinuxCalls.registerLibc(RecvmmsgLoop.class);
 
     /** Datagrams (or coalesced reads of up to 64 datagrams) per recvmmsg. */
     static final int SLOTS = 16;
@@ -234,14 +232,6 @@ final class RecvmmsgLoop {
         }
     }
 
-    private static boolean register() {
-        try {
-            Native.register(RecvmmsgLoop.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-            return true;
-        } catch (LinkageError | RuntimeException e) {
-            return false;
-        }
-    }
 
     private static native int recvmmsg(int fd, long msgvec, int vlen, int flags, long timeout);
 

@@ -2,8 +2,6 @@
 package io.jwg.core.transport.netty;
 
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import io.jwg.core.transport.Endpoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +38,7 @@ final class UdpGso {
         FAILED
     }
 
-    static final boolean SUPPORTED = LinuxCalls.SUPPORTED && register();
+    static final boolean SUPPORTED = LinuxCalls.SUPPORTED && LinuxCalls.registerLibc(UdpGso.class);
 
     /**
      * Segments per call. The kernel's UDP_MAX_SEGMENTS is 64 through Linux 6.x's early releases
@@ -91,14 +89,6 @@ final class UdpGso {
         mem.putInt(CMSG_OFFSET + 12, UDP_SEGMENT);
     }
 
-    private static boolean register() {
-        try {
-            Native.register(UdpGso.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-            return true;
-        } catch (LinkageError | RuntimeException e) {
-            return false;
-        }
-    }
 
     /**
      * How many datagrams from {@code start} (of {@code count}) one segmented send can carry: all
