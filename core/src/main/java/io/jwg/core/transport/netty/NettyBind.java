@@ -36,8 +36,9 @@ import java.util.concurrent.locks.StampedLock;
  * hands each read to the receiver as one batch ({@link RecvmmsgLoop}: no allocation per datagram);
  * the channel's event loop does not read. Elsewhere, or when turned off: the event loop reads with
  * recvmmsg into {@link #DATAGRAM_SLOT}-byte slots (no datagram can be truncated) and
- * {@link DatagramBatchHandler} hands each read cycle to the receiver as one batch. Send: the calling thread writes straight to the socket with sendto(2), bypassing the
- * event loop, so the TUN, timer and handshake threads never queue behind receives.
+ * {@link DatagramBatchHandler} hands each read cycle to the receiver as one batch. Send: the
+ * calling thread writes straight to the socket with sendto(2), bypassing the event loop, so the
+ * TUN, timer and handshake threads never queue behind receives.
  *
  * <p>UDP offloads (Linux; the constructor can turn them off): a batch send goes out segmented
  * (UDP GSO, {@link BatchSends}), falling back to one sendto per datagram; on receive, UDP_GRO lets
@@ -409,7 +410,7 @@ public final class NettyBind implements Bind {
         return receiverFailures.sum();
     }
 
-    /** Receive cycles that failed inside Netty (the socket stays open). */
+    /** Receive calls (recvmmsg, or Netty's read cycles) that failed; the socket stays open. */
     public long readErrors() {
         return readErrors.sum();
     }
