@@ -112,7 +112,15 @@ class BatchedSendTest {
             // A first packet brings up the session.
             assertTrue(memA.inject(Ping.echoRequest(tunA, tunB, 1, 0, new byte[8])));
             assertNotNull(memB.poll(10, TimeUnit.SECONDS), "the session came up");
+            // A counts a datagram after sending it, so B may hand the first packet over before
+            // A's count has it: wait until A has counted all that B received (handshake included).
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (a.state().peers().get(0).txBytes() != b.state().peers().get(0).rxBytes()
+                    && System.nanoTime() < settle) {
+                Thread.sleep(1);
+            }
             long txBefore = a.state().peers().get(0).txBytes();
+            assertEquals(b.state().peers().get(0).rxBytes(), txBefore, "A counted what B received");
             long bytesBefore = bindA.batchedBytes.get();
             long datagramsBefore = bindA.batchedDatagrams.get();
             long batchesBefore = bindA.batches.get();

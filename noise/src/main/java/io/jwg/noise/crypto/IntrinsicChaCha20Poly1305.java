@@ -84,8 +84,7 @@ final class IntrinsicChaCha20Poly1305 implements ChaCha20Poly1305.Engine {
                             MethodType.methodType(void.class, byte[].class, int.class, int.class, long[].class, long[].class))
                     .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class, int.class,
                             long[].class, long[].class));
-            Constructor<?> ctor = poly.getDeclaredConstructor(boolean.class);
-            ctor.setAccessible(true);
+            Constructor<?> ctor = poly1305Constructor(poly);
             Method init = poly.getDeclaredMethod("engineInit", Key.class, AlgorithmParameterSpec.class);
             init.setAccessible(true);
             newPoly = MethodHandles.insertArguments(
@@ -133,9 +132,21 @@ final class IntrinsicChaCha20Poly1305 implements ChaCha20Poly1305.Engine {
         }
     }
 
+    /** {@code Poly1305(boolean checkWeakKey)} where the JDK has it, else {@code Poly1305()}. */
+    private static Constructor<?> poly1305Constructor(Class<?> poly) throws NoSuchMethodException {
+        Constructor<?> ctor;
+        try {
+            ctor = poly.getDeclaredConstructor(boolean.class);
+        } catch (NoSuchMethodException e) {
+            ctor = poly.getDeclaredConstructor();
+        }
+        ctor.setAccessible(true);
+        return ctor;
+    }
+
     /** A Poly1305 with its accumulator and key set up (any non-zero key: ours replaces it). */
     private static Object newPoly1305(Constructor<?> ctor, Method init) throws ReflectiveOperationException {
-        Object poly = ctor.newInstance(false);
+        Object poly = ctor.getParameterCount() == 1 ? ctor.newInstance(false) : ctor.newInstance();
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 1);
         init.invoke(poly, new SecretKeySpec(key, "Poly1305"), null);

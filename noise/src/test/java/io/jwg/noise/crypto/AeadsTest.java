@@ -54,9 +54,14 @@ class AeadsTest {
 
     @Test
     void intrinsicEngineIsPreferredWithTheLaunchersFlagsAndTakesOverAfterWarmUp() throws InterruptedException {
-        // surefire's JVM has the launcher's add-opens (and the incubator module); the CPU has AVX2
-        assertTrue(IntrinsicChaCha20Poly1305.isSupported(), IntrinsicChaCha20Poly1305.unsupportedReason());
-        assertEquals("intrinsic", ChaCha20Poly1305.preferredEngineName());
+        // surefire's JVM has the launcher's add-opens (and the incubator module). The JDK-internal
+        // methods are those of JDK 25, the JDK these machines and CI run; an older JDK may lack
+        // them, and then the fallback is correct behaviour, not a failure.
+        if (Runtime.version().feature() >= 25) {
+            assertTrue(IntrinsicChaCha20Poly1305.isSupported(), IntrinsicChaCha20Poly1305.unsupportedReason());
+        }
+        assertEquals(IntrinsicChaCha20Poly1305.isSupported() ? "intrinsic"
+                : ChaCha20Poly1305.vectorEngine() != null ? "vector" : "scalar", ChaCha20Poly1305.preferredEngineName());
         assertTrue(ChaCha20Poly1305.awaitWarmUp(2, TimeUnit.MINUTES), "warm-up did not end");
         assertEquals(ChaCha20Poly1305.preferredEngineName(), ChaCha20Poly1305.currentEngineName());
     }
