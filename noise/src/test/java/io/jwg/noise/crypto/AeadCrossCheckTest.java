@@ -32,7 +32,7 @@ class AeadCrossCheckTest {
                 case 1 -> new byte[0];
                 default -> randomBytes(random, random.nextInt(70));
             };
-            byte[] pt = trial % 10 == 3 ? filled(len, (byte) 0xFF) : randomBytes(random, len);
+            byte[] pt = trial % 10 == 3 ? AeadImplementation.filled(len, (byte) 0xFF) : randomBytes(random, len);
             byte[] expected = null;
             for (AeadImplementation impl : IMPLEMENTATIONS) {
                 try (Aead aead = impl.create(key)) {
@@ -62,7 +62,7 @@ class AeadCrossCheckTest {
         Random random = new Random(99);
         for (int len : new int[] {16, 255, 256, 383, 384, 385, 1420, 2000}) {
             byte[] key = randomBytes(random, 32);
-            byte[] ct = filled(len, (byte) 0xFF);
+            byte[] ct = AeadImplementation.filled(len, (byte) 0xFF);
             // sealing keystream XOR 0xFF... yields ciphertext 0xFF...: keystream from BouncyCastle, tag from the JDK
             byte[] keystream;
             try (Aead bc = AeadImplementation.BOUNCY_CASTLE.create(key)) {
@@ -112,12 +112,6 @@ class AeadCrossCheckTest {
     private static byte[] randomBytes(Random random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] filled(int n, byte v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, v);
         return b;
     }
 }

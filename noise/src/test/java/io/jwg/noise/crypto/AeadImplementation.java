@@ -51,6 +51,13 @@ record AeadImplementation(String name, BiFunction<byte[], Integer, Aead> factory
         return name;
     }
 
+    /** {@code n} bytes of {@code value}: all-0xFF data drives the Poly1305 accumulator highest. */
+    static byte[] filled(int n, byte value) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, value);
+        return b;
+    }
+
     static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replaceAll("\\s", ""));
     }

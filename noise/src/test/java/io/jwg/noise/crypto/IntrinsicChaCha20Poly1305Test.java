@@ -46,7 +46,7 @@ class IntrinsicChaCha20Poly1305Test {
             };
             int[] key = random.ints(8).toArray();
             long counter = random.nextLong();
-            byte[] plain = trial % 11 == 0 ? filled(len, (byte) 0xFF) : bytes(random, len);
+            byte[] plain = trial % 11 == 0 ? AeadImplementation.filled(len, (byte) 0xFF) : bytes(random, len);
             ByteBuffer mine = ByteBuffer.allocateDirect(len + Aead.TAG_SIZE).put(0, plain);
             ByteBuffer theirs = ByteBuffer.allocateDirect(len + Aead.TAG_SIZE).put(0, plain);
             assertTrue(ENGINE.crypt(true, key, 0, counter, ad, mine, 0, mine, 0, len));
@@ -114,12 +114,6 @@ class IntrinsicChaCha20Poly1305Test {
     private static byte[] bytes(SplittableRandom random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] filled(int n, byte value) {
-        byte[] b = new byte[n];
-        java.util.Arrays.fill(b, value);
         return b;
     }
 
